@@ -1,0 +1,101 @@
+"""The command line: ``glossator build|check|new|init [SITE_DIR]``; results → exit codes.
+
+Exit status: 0 success, 1 the inputs have errors (or warnings under ``--strict``), 2 usage
+errors (argparse), 3 the output could not be written (disk full, permissions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import BuildFailed, Diagnostics
+from .pipeline import BuildOptions, BuildReport, build
+from .scaffold import ScaffoldError, init_site, new_source
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glossator", description="Build annotated editions "
+                                     "of primary sources as static websites.")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    for name, text in (("build", "build the site into its output folder"),
+                       ("check", "check every input; write nothing")):
+        verb = verbs.add_parser(name, help=text, description=text)
+        verb.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
+        verb.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        verb.add_argument("--drafts", action="store_true", help="publish drafts too")
+        if name == "build":
+            verb.add_argument("--output", type=Path, help="output folder (default: the "
+                              "config's output_dir)")
+    new = verbs.add_parser("new", help="start a new source and its annotation file")
+    new.add_argument("title", help="the document's title")
+    new.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
+    init = verbs.add_parser("init", help="create a new site that builds at once")
+    init.add_argument("directory", type=Path, help="folder to create")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.verb in ("build", "check"):
+            return _build(args)
+        if args.verb == "new":
+            for path in new_source(args.site, args.title):
+                print(f"created {path}")
+            return EXIT_OK
+        print(f"created a new site in {init_site(args.directory)}; "
+              f"build it with: glossator build {args.directory}")
+        return EXIT_OK
+    except ScaffoldError as exc:
+        print(f"glossator: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _build(args: argparse.Namespace) -> int:
+    root = args.site.resolve()
+    options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
+                           strict=args.strict, check_only=args.verb == "check")
+    if options.output is not None:
+        options.output = options.output.resolve()
+    try:
+        report = build(root, options)
+    except BuildFailed as exc:
+        _print_diagnostics(exc.diagnostics)
+        errors = len(exc.diagnostics.errors) + (len(exc.diagnostics.warnings)
+                                                if args.strict else 0)
+        print(f"glossator: {args.verb} failed with {errors} problem(s); "
+              "the published output was not changed", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"glossator: error: cannot write the output: {exc.strerror or exc} "
+              f"({exc.filename or 'output'}); the published output was not changed",
+              file=sys.stderr)
+        return EXIT_IO
+    _print_diagnostics(report.diagnostics)
+    print(_summary(args.verb, report))
+    return EXIT_OK
+
+
+def _print_diagnostics(diags: Diagnostics) -> None:
+    if diags.items:
+        print(diags.format(), file=sys.stderr)
+
+
+def _summary(verb: str, report: BuildReport) -> str:
+    if verb == "check":
+        return f"checked {report.documents} document(s): no errors"
+    result = report.result
+    if result is None or not result.swapped:
+        return f"nothing changed in {report.output_dir}"
+    return (f"built {report.documents} document(s), {report.pages} page(s) into "
+            f"{report.output_dir} ({len(result.changed)} file(s) written, "
+            f"{len(result.removed)} removed); open {report.output_dir / 'index.html'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Rendering one document: its text with notes and glossary links, introduction, citations.
+
+The result, a :class:`RenderedDocument`, holds everything a page template and the
+cross-document index (glossary back-links) need; it is plain data, so documents can be
+rendered in any order (or in parallel) before the pages are written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from markdown_it import MarkdownIt
+
+from .citations import CitationRenderer, FormattedCitation, csl_item
+from .config import SiteConfig
+from .errors import Diagnostics, Location
+from .markdown import GlossaryLinking, Where, render_fragment, render_source
+from .markdown.anchors import Span
+from .markdown.anchortext import AnchorText
+from .markdown.glossary import GlossaryMatcher
+from .models import Annotations, Source
+
+
+@dataclass
+class RenderedNote:
+    id: str
+    number: int
+    html: str
+    author: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class RenderedDocument:
+    source: Source
+    body_html: str
+    introduction_html: str
+    notes: list[RenderedNote]
+    anchor: AnchorText
+    terms_used: set[str]
+    csl: dict[str, Any]
+    citations: list[FormattedCitation] = field(default_factory=list)
+
+
+@dataclass
+class DocumentRenderer:
+    """What every document shares: the parser, the glossary matcher, the citation styles."""
+
+    md: MarkdownIt
+    config: SiteConfig
+    matcher: GlossaryMatcher | None
+    citations: CitationRenderer
+    note_template: Callable[[RenderedNote], str]
+    glossary_href: Callable[[str], str]  # term id -> URL from a document page
+    page_url: Callable[[Source], str]  # absolute URL of a document's page
+
+    def render(self, source: Source, annotations: Annotations | None,
+               diags: Diagnostics) -> RenderedDocument:
+        annotations = annotations or Annotations(source.stem, "")
+        linking = GlossaryLinking(self.matcher, self.glossary_href,
+                                  self.config.glossary_links)
+        intro = self._fragment(annotations.introduction, linking, diags,
+                               Location(annotations.path, annotations.introduction_line))
+        notes_html = {n.id: self._fragment(n.note, linking, diags, n.note_location)
+                      for n in annotations.notes}
+        rendered_notes: list[RenderedNote] = []
+
+        def note_html(span: Span) -> str:
+            note = RenderedNote(span.note.id, span.number, notes_html[span.note.id],
+                                span.note.author, span.note.quote, span.start, span.end)
+            rendered_notes.append(note)
+            return self.note_template(note)
+
+        body = render_source(
+            self.md, source.body, annotations.notes,
+            where=Where(source.path, source.body_line + 1, source.body.split("\n")),
+            source_path=source.path, body_line=source.body_line, glossary=linking,
+            note_html=note_html, diags=diags, unsafe_html=self.config.unsafe_html)
+        item = csl_item(source, site_title=self.config.title, page_url=self.page_url(source),
+                        editors=self.config.editors)
+        rendered_notes.sort(key=lambda n: n.number)
+        return RenderedDocument(source, body.html, intro, rendered_notes, body.anchor,
+                                linking.used, item, self.citations.render(item))
+
+    def _fragment(self, text: str, linking: GlossaryLinking, diags: Diagnostics,
+                  where: Location | None) -> str:
+        """An introduction or a note; ``where`` is the line its Markdown text starts on."""
+        if not text.strip() or where is None:
+            return ""
+        located = Where(where.path, where.line, text.split("\n"))
+        return render_fragment(self.md, text, where=located, glossary=linking, diags=diags,
+                               unsafe_html=self.config.unsafe_html)

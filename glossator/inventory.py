@@ -1,0 +1,110 @@
+"""Where inputs are found and where every output goes: the one vocabulary for paths and URLs.
+
+Inputs are named by their path relative to the site root (``sources/speech.md``). Outputs are
+named by their path inside the output folder (``speech/index.html``); pages link to each other
+with relative URLs (so the site works under any sub-path and from ``file://``), while canonical
+URLs, feeds and citations use ``base_url`` with directory-style addresses.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostics, Location
+
+SOURCES_DIR = "sources"
+ANNOTATIONS_DIR = "annotations"
+THEME_DIR = "theme"
+GLOSSARY_FILE = "annotations/glossary.yaml"
+CONFIG_FILE = "site_config.yaml"
+
+
+@dataclass
+class Inventory:
+    root: Path
+    sources: list[str] = field(default_factory=list)  # "sources/<stem>.md", sorted
+    annotations: list[str] = field(default_factory=list)  # "annotations/<stem>.yaml", sorted
+    glossary: str | None = None
+
+    @staticmethod
+    def stem(rel: str) -> str:
+        return posixpath.splitext(posixpath.basename(rel))[0]
+
+
+def find_inputs(root: Path, diags: Diagnostics) -> Inventory:
+    """Every input file of the site at ``root``; files the site cannot use are reported."""
+    inv = Inventory(root)
+    inv.sources = _files(root, SOURCES_DIR, ".md", diags)
+    for rel in _files(root, ANNOTATIONS_DIR, ".yaml", diags):
+        if rel == GLOSSARY_FILE:
+            inv.glossary = rel
+        else:
+            inv.annotations.append(rel)
+    return inv
+
+
+def _files(root: Path, folder: str, suffix: str, diags: Diagnostics) -> list[str]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    real_root = root.resolve()
+    for path in sorted(base.iterdir()):
+        rel = f"{folder}/{path.name}"
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != suffix:
+            _wrong_suffix(rel, path.suffix, suffix, diags)
+            continue
+        if not path.resolve().is_relative_to(real_root):
+            diags.error(Location(rel), "this file is a link to a file outside the site",
+                        hints=["copy the file into the site instead of linking to it"])
+            continue
+        found.append(rel)
+    return found
+
+
+def _wrong_suffix(rel: str, actual: str, wanted: str, diags: Diagnostics) -> None:
+    near = {".md": (".markdown", ".mdown", ".txt"), ".yaml": (".yml",)}[wanted]
+    if actual.lower() in near or actual.lower() == wanted:
+        diags.error(Location(rel), f"this file is ignored: files here must end in '{wanted}'",
+                    hints=[f"rename it to {rel[:len(rel) - len(actual)]}{wanted}"])
+
+
+# Output paths ---------------------------------------------------------------------------
+
+HOME = "index.html"
+GLOSSARY_PAGE = "glossary/index.html"
+TAGS_PAGE = "tags/index.html"
+NOT_FOUND_PAGE = "404.html"
+ASSETS = "assets"
+
+
+def document_page(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def tag_page(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/index.html"
+
+
+def asset(name: str) -> str:
+    return f"{ASSETS}/{name}"
+
+
+def relative_url(from_page: str, to_path: str, fragment: str = "") -> str:
+    """The link from output page ``from_page`` to output path ``to_path``."""
+    start = posixpath.dirname(from_page) or "."
+    url = posixpath.relpath(to_path, start)
+    return f"{url}#{fragment}" if fragment else url
+
+
+def absolute_url(base_url: str, to_path: str) -> str:
+    """The public address of an output path: ``base_url`` + directory-style path."""
+    if to_path == HOME:
+        return base_url
+    if to_path.endswith("/index.html"):
+        to_path = to_path[: -len("index.html")]
+    return base_url + to_path

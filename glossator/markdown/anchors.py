@@ -1,0 +1,186 @@
+"""Anchoring notes to passages (modelled on the W3C TextQuoteSelector).
+
+A note anchors when its ``quote``, narrowed by ``prefix``/``suffix``, occurs exactly once in the
+anchor text. Zero or several occurrences are located errors; there is never a silent or fuzzy
+placement.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from ..errors import Diagnostics, Location
+from ..models import Note
+from .anchortext import AnchorText
+from .matching import MatchText, find_all, followed_by, normalize_query, preceded_by
+
+MAX_LISTED = 10
+CONTEXT = 30
+_HINT_DISAMBIGUATE = ("add a `prefix` (the text right before the passage) or a `suffix` "
+                      "(the text right after it) to choose one")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A note anchored to ``[start, end)`` of the anchor text, numbered in reading order."""
+
+    note: Note
+    start: int
+    end: int
+    number: int = 0
+
+
+@dataclass
+class AnchorContext:
+    """What error messages need to point into the source."""
+
+    anchor: AnchorText
+    match: MatchText
+    source_path: str
+    body_line: int  # 0-based line of the file where the Markdown body starts
+
+    def file_line(self, offset: int) -> int:
+        return self.body_line + self.anchor.line_of(offset) + 1
+
+
+def anchor_notes(anchor: AnchorText, notes: list[Note], *, source_path: str, body_line: int,
+                 diags: Diagnostics) -> list[Span]:
+    """Anchor every note; return the spans numbered in reading order."""
+    ctx = AnchorContext(anchor, MatchText.of(anchor.text), source_path, body_line)
+    spans = []
+    for order, note in enumerate(notes):
+        span = _anchor_one(ctx, note, diags)
+        if span is not None:
+            spans.append((span, order))
+    # reading order: by passage start; an enclosing passage before the ones it contains
+    spans.sort(key=lambda so: (so[0].start, -so[0].end, so[1]))
+    return [Span(s.note, s.start, s.end, n) for n, (s, _) in enumerate(spans, start=1)]
+
+
+def _anchor_one(ctx: AnchorContext, note: Note, diags: Diagnostics) -> Span | None:
+    where = note.location or Location(ctx.source_path)
+    quote = normalize_query(note.quote)
+    if not quote:
+        diags.error(where, "empty quote", hints=["quote the passage the note is about"])
+        return None
+    key = ctx.match.key
+    found = find_all(key, quote)
+    candidates = _narrow(key, found, len(quote), note, ctx, diags)
+    if candidates is None:
+        return None
+    if len(candidates) == 1:
+        k = candidates[0]
+        start = ctx.match.to_orig_start(k)
+        return Span(note, start, ctx.match.to_orig_end(k + len(quote)))
+    if not candidates:
+        _report_not_found(ctx, note, quote, where, diags)
+    else:
+        _report_ambiguous(ctx, note, candidates, len(quote), where, diags)
+    return None
+
+
+def _narrow(key: str, found: list[int], length: int, note: Note, ctx: AnchorContext,
+            diags: Diagnostics) -> list[int] | None:
+    """Apply prefix and suffix; report one that rules out every occurrence of the quote."""
+    for kind, value, test in (("prefix", note.prefix, preceded_by),
+                              ("suffix", note.suffix, followed_by)):
+        wanted = normalize_query(value)
+        if not wanted or not found:
+            continue
+        offset = 0 if kind == "prefix" else length
+        kept = [k for k in found if test(key, k + offset, wanted)]
+        if not kept:
+            loc = getattr(note, f"{kind}_location") or note.location or Location(ctx.source_path)
+            times = "once" if len(found) == 1 else f"{len(found)} times"
+            where = "before" if kind == "prefix" else "after"
+            diags.error(loc, f"{kind} {_show(value)} does not match: the quote occurs {times} "
+                        f"in {ctx.source_path} but never with this text right {where} it",
+                        details=_occurrence_lines(ctx, found, length))
+            return None
+        found = kept
+    return found
+
+
+def _show(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[:limit - 1]}…"'
+
+
+def _occurrence_lines(ctx: AnchorContext, found: list[int], length: int) -> list[str]:
+    lines = []
+    for k in found[:MAX_LISTED]:
+        start, end = ctx.match.to_orig_start(k), ctx.match.to_orig_end(k + length)
+        lines.append(f"{ctx.source_path}:{ctx.file_line(start)}: {_in_context(ctx, start, end)}")
+    if len(found) > MAX_LISTED:
+        lines.append(f"and {len(found) - MAX_LISTED} more")
+    return lines
+
+
+def _in_context(ctx: AnchorContext, start: int, end: int) -> str:
+    """The passage in brackets with some text either side: `…before [passage] after…`."""
+    text = ctx.anchor.text
+    left = max(0, start - CONTEXT)
+    right = min(len(text), end + CONTEXT)
+    passage = text[start:end]
+    if len(passage) > 2 * CONTEXT:
+        passage = passage[:CONTEXT] + "…" + passage[-CONTEXT:]
+    shown = ("…" if left else "") + text[left:start] + "[" + passage + "]" + text[end:right] + (
+        "…" if right < len(text) else "")
+    return " ".join(shown.split())
+
+
+def _report_ambiguous(ctx: AnchorContext, note: Note, found: list[int], length: int,
+                      where: Location, diags: Diagnostics) -> None:
+    diags.error(where, f"quote {_show(note.quote)} occurs {len(found)} times in "
+                f"{ctx.source_path}", details=_occurrence_lines(ctx, found, length),
+                hints=[_HINT_DISAMBIGUATE])
+
+
+def _report_not_found(ctx: AnchorContext, note: Note, quote: str, where: Location,
+                      diags: Diagnostics) -> None:
+    hints = []
+    closest = closest_passage(ctx.match.key, quote)
+    if closest is not None:
+        start = ctx.match.to_orig_start(closest[0])
+        end = ctx.match.to_orig_end(closest[1])
+        passage = " ".join(ctx.anchor.text[start:end].split())
+        hints.append(f"the closest passage is on line {ctx.file_line(start)} of "
+                     f"{ctx.source_path}: {_show(passage, 120)}")
+    hints.append("a quote must be the passage exactly as a reader sees it on the page "
+                 "(spaces and quotation mark styles may differ)")
+    diags.error(where, f"quote {_show(note.quote)} not found in {ctx.source_path}",
+                hints=hints)
+
+
+MAX_WINDOWS = 4000
+
+
+def closest_passage(key: str, quote: str) -> tuple[int, int] | None:
+    """Key offsets ``[start, end)`` of the passage most like ``quote``, or None.
+
+    First the longest common substring, grown to the quote's length around it; when that shares
+    too little, the best ``difflib`` ratio over at most ``MAX_WINDOWS`` windows (bounded work).
+    """
+    if not key:
+        return None
+    q = quote[:400]
+    matcher = difflib.SequenceMatcher(None, q, key, autojunk=False)
+    m = matcher.find_longest_match(0, len(q), 0, len(key))
+    if m.size >= max(4, len(q) // 3):
+        start = max(0, m.b - m.a)
+        return start, min(len(key), start + len(q))
+    width = max(1, len(q))
+    step = max(1, width // 4, (len(key) - width) // MAX_WINDOWS + 1)
+    best, best_at = 0.0, None
+    for start in range(0, max(1, len(key) - width + 1), step):
+        window = key[start:start + width]
+        sm = difflib.SequenceMatcher(None, q, window, autojunk=False)
+        if sm.real_quick_ratio() <= best or sm.quick_ratio() <= best:
+            continue
+        ratio = sm.ratio()
+        if ratio > best:
+            best, best_at = ratio, start
+    if best_at is None or best < 0.6:
+        return None
+    return best_at, min(len(key), best_at + width)

@@ -1,0 +1,183 @@
+"""Glossary linking: one compiled matcher for every term and alias.
+
+Terms match within one run of text not interrupted by inline markup, with the anchoring
+equivalences (whitespace runs, quotation marks, NFC) and each term's case rule. Scanning goes
+left to right; at each position the longest term that matches there with a word boundary on both
+sides wins, and scanning continues after it. Case-sensitive and case-insensitive terms are two
+trie-shaped regular expressions, so the cost per character does not grow with the glossary.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from ..models import Term
+from .matching import MatchText, normalize_query
+
+
+def _mark_class() -> str:
+    """A regex character class of every Unicode combining mark (categories Mn, Mc, Me)."""
+    ranges: list[list[int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+                         for a, b in ranges) + "]"
+
+
+_MARKS = _mark_class()
+# Word characters are Unicode letters, marks and digits (not "_", unlike \w).
+_NOT_AFTER_WORD = rf"(?<![^\W_])(?<!{_MARKS})"
+_NOT_BEFORE_WORD = rf"(?![^\W_]|{_MARKS})"
+
+
+def trie_regex(words: list[str]) -> str:
+    """A regex matching any of ``words``, longest first, shaped like a trie."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict) -> str:
+    alternatives = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if "" in node:  # a word ends here: the longer continuation is optional (tried first)
+        return ("(?:" + body + ")?") if len(alternatives) == 1 else body + "?"
+    return body
+
+
+@dataclass(frozen=True)
+class Link:
+    """A glossary link over ``[start, end)`` of an anchor text."""
+
+    start: int
+    end: int
+    term_id: str
+
+
+class GlossaryMatcher:
+    """Finds glossary terms in text; built once per build from all terms and aliases."""
+
+    def __init__(self, terms: list[Term]):
+        self.exact: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+        for term in terms:
+            for spelling in [term.term, *term.aliases]:
+                key = normalize_query(spelling)
+                if not key:
+                    continue
+                if term.case_sensitive:
+                    self.exact[key] = term.id
+                else:
+                    self.folded[key.lower()] = term.id
+        self.patterns = [p for p in (self._compile(list(self.exact), 0),
+                                     self._compile(list(self.folded), re.IGNORECASE)) if p]
+
+    @staticmethod
+    def _compile(words: list[str], flags: int) -> re.Pattern | None:
+        if not words:
+            return None
+        return re.compile(_NOT_AFTER_WORD + "(?:" + trie_regex(words) + ")" + _NOT_BEFORE_WORD,
+                          flags)
+
+    def term_id(self, matched: str) -> str | None:
+        return self.exact.get(matched) or self.folded.get(matched.lower())
+
+    def find(self, text: str) -> list[Link]:
+        """Leftmost-longest, non-overlapping matches in ``text`` (offsets into ``text``)."""
+        if not self.patterns or not text:
+            return []
+        mt = MatchText.of(text)
+        key = mt.key
+        found: list[Link] = []
+        pos = 0
+        nexts: list[re.Match | None] = [p.search(key, pos) for p in self.patterns]
+        while True:
+            live = [m for m in nexts if m is not None]
+            if not live:
+                return found
+            best = min(live, key=lambda m: (m.start(), -m.end()))
+            term_id = self.term_id(best.group())
+            if term_id is not None:
+                found.append(Link(mt.to_orig_start(best.start()), mt.to_orig_end(best.end()),
+                                  term_id))
+            pos = best.end()
+            nexts = [m if m is not None and m.start() >= pos else
+                     (p.search(key, pos) if m is not None else None)
+                     for p, m in zip(self.patterns, nexts)]
+
+
+# Which inline runs may hold glossary links ------------------------------------------------
+
+RUN_TYPES = frozenset({"text", "softbreak"})
+
+
+def text_runs(tokens: list[Token]) -> list[list[Token]]:
+    """Runs of text (soft breaks included) outside links and headings, in document order."""
+    runs: list[list[Token]] = []
+    in_heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            in_heading = True
+        elif token.type == "heading_close":
+            in_heading = False
+        elif token.type == "inline" and not in_heading:
+            runs.extend(_runs_in(token.children or []))
+    return runs
+
+
+def _runs_in(children: list[Token]) -> list[list[Token]]:
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    link_depth = 0
+    for child in children:
+        if child.type in RUN_TYPES and link_depth == 0 and "anchor" in child.meta:
+            current.append(child)
+            continue
+        if current:
+            runs.append(current)
+            current = []
+        if child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth -= 1
+    if current:
+        runs.append(current)
+    return runs
+
+
+def link_terms(tokens: list[Token], anchor_text: str, matcher: GlossaryMatcher, *,
+               mode: str = "first", used: set[str] | None = None) -> list[Link]:
+    """Glossary links of one context (a body, an introduction, a note), in anchor offsets.
+
+    ``mode`` is ``first`` (only the first match of each entry in this context) or ``all``.
+    ``used`` collects the term ids linked.
+    """
+    linked: set[str] = set()
+    links: list[Link] = []
+    for run in text_runs(tokens):
+        start = run[0].meta["anchor"]
+        last = run[-1]
+        end = last.meta["anchor"] + (1 if last.type == "softbreak" else len(last.content))
+        for link in matcher.find(anchor_text[start:end]):
+            if mode == "first" and link.term_id in linked:
+                continue
+            linked.add(link.term_id)
+            links.append(Link(start + link.start, start + link.end, link.term_id))
+    if used is not None:
+        used |= linked
+    return links

@@ -1,0 +1,80 @@
+"""What an editor writes never becomes script for a reader (unless the site config says so).
+
+* Raw HTML is text while ``unsafe_html`` is false: markdown-it escapes it; this module warns
+  where it appears, so an editor knows why a tag shows up on the page.
+* Links and images with a forbidden URL scheme are errors (see :mod:`glossator.urls`); their
+  address is removed before rendering, so even ``check`` output stays inert.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from ..errors import Diagnostics, Location
+from ..urls import link_problem
+
+RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--)>?")
+HTML_HINT = ("raw HTML is shown as text because `unsafe_html` is false in site_config.yaml; "
+             "write Markdown instead")
+
+
+@dataclass
+class Where:
+    """How to turn a body line into a file location."""
+
+    path: str
+    first_line: int  # 1-based file line of the Markdown text's first line
+    lines: list[str]
+
+    def locate(self, line: int, needle: str) -> Location:
+        """The location of ``needle`` on body line ``line`` (0-based), or of the line."""
+        text = self.lines[line] if 0 <= line < len(self.lines) else ""
+        col = text.find(needle) + 1 if needle and needle in text else 1
+        return Location(self.path, self.first_line + line, max(col, 1))
+
+
+def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
+                 unsafe_html: bool) -> None:
+    """Report forbidden URLs (and neutralise them) and raw HTML shown as text."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        line = token.map[0] if token.map else 0
+        for child in _walk(token.children or []):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type in ("link_open", "image"):
+                _check_url(child, line, where, diags)
+            elif child.type == "text" and not unsafe_html:
+                _check_html(child, line, where, diags)
+
+
+def _walk(children: list[Token]):
+    for child in children:
+        yield child
+        if child.type == "image":
+            continue  # alt text is not rendered as HTML
+        if child.children:
+            yield from _walk(child.children)
+
+
+def _check_url(token: Token, line: int, where: Where, diags: Diagnostics) -> None:
+    attr = "src" if token.type == "image" else "href"
+    url = str(token.attrGet(attr) or "")
+    problem = link_problem(url, image=token.type == "image")
+    if problem is None:
+        return
+    token.attrSet(attr, "")
+    kind = "image" if token.type == "image" else "link"
+    diags.error(where.locate(line, url[:20]), f"unsafe {kind} address: {problem}",
+                hints=["use an http:// or https:// address, or a relative link"])
+
+
+def _check_html(token: Token, line: int, where: Where, diags: Diagnostics) -> None:
+    for match in RAW_HTML.finditer(token.content):
+        tag = match.group()
+        diags.warning(where.locate(line, tag), f"raw HTML shown as text: {tag}",
+                      hints=[HTML_HINT])

@@ -1,0 +1,93 @@
+"""Loading a whole site, and the checks that span several files."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import Diagnostics, Location
+from .inventory import Inventory, find_inputs
+from .loaders import load_annotations, load_config, load_glossary, load_source
+from .models import Annotations, Glossary, Source
+from .slugs import slug
+
+
+@dataclass
+class Site:
+    root: Path
+    config: SiteConfig
+    sources: list[Source]  # every valid source, drafts included
+    annotations: dict[str, Annotations]  # by stem
+    glossary: Glossary
+    tags: dict[str, str] = field(default_factory=dict)  # tag slug -> display name
+
+    def published(self, *, drafts: bool) -> list[Source]:
+        return [s for s in self.sources if drafts or not s.draft]
+
+
+def load_site(root: Path, diags: Diagnostics) -> Site | None:
+    config = load_config(root, diags)
+    if config is None:
+        return None
+    inventory = find_inputs(root, diags)
+    sources = [s for rel in inventory.sources
+               if (s := load_source(root, rel, config, diags)) is not None]
+    annotations = {a.stem: a for rel in inventory.annotations
+                   if (a := load_annotations(root, rel, diags)) is not None}
+    glossary = load_glossary(root, inventory.glossary, diags)
+    _check_orphans(inventory, annotations, diags)
+    sources = _unique_slugs(sources, diags)
+    tags = _tag_names(sources, diags)
+    return Site(root, config, sources, annotations, glossary, tags)
+
+
+def _check_orphans(inventory: Inventory, annotations: dict[str, Annotations],
+                   diags: Diagnostics) -> None:
+    """An annotation file without its source is an error: a rename must not drop notes."""
+    stems = [Inventory.stem(rel) for rel in inventory.sources]
+    for stem, ann in sorted(annotations.items()):
+        if stem in stems:
+            continue
+        hints = [f"rename it to annotations/{close[0]}.yaml?" for close in
+                 [difflib.get_close_matches(stem, stems, n=1, cutoff=0.5)] if close]
+        hints.append("each annotations/<name>.yaml pairs with sources/<name>.md")
+        diags.error(Location(ann.path), f"no source for this annotation file: "
+                    f"sources/{stem}.md does not exist", hints=hints)
+    for stem in list(annotations):
+        if stem not in stems:
+            del annotations[stem]
+
+
+def _unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
+    """Two sources with one slug (or one output path, up to case) are errors naming both."""
+    seen: dict[str, Source] = {}
+    kept = []
+    for source in sources:
+        key = source.slug.casefold()
+        if key in seen:
+            diags.error(source.loc("slug"), f"the slug '{source.slug}' is already used by "
+                        f"{seen[key].path}", hints=["give one of them another `slug:`"])
+            continue
+        seen[key] = source
+        kept.append(source)
+    return kept
+
+
+def _tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
+    """Tag slug -> the first spelling; two spellings with one slug are an error."""
+    names: dict[str, tuple[str, Source]] = {}
+    for source in sources:
+        for i, tag in enumerate(source.tags):
+            tag_slug = slug(tag)
+            if not tag_slug:
+                diags.error(source.loc("tags", i), f"the tag '{tag}' gives an empty slug",
+                            hints=["use a tag with letters or digits"])
+                continue
+            first = names.setdefault(tag_slug, (tag, source))
+            if first[0] != tag:
+                diags.error(source.loc("tags", i), f"the tag '{tag}' has the same slug "
+                            f"'{tag_slug}' as the tag '{first[0]}' in {first[1].path}",
+                            hints=[f"write it '{first[0]}' in both files"])
+    return {tag_slug: name for tag_slug, (name, _) in names.items()}

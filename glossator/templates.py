@@ -1,0 +1,79 @@
+"""The Jinja environment: the site's ``theme/`` over the built-in theme, file by file.
+
+Autoescaping is on and undefined variables are errors. Any problem in a template (syntax, an
+undefined variable, an exception) becomes a diagnostic naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Diagnostics, Location
+from .inventory import THEME_DIR
+
+BUILTIN_THEME = Path(__file__).parent / "theme"
+
+
+class TemplateFailed(Exception):
+    """A template could not be rendered; the diagnostic is already recorded."""
+
+
+class Theme:
+    def __init__(self, root: Path):
+        self.root = root
+        self.dirs = [d for d in (root / THEME_DIR, BUILTIN_THEME) if d.is_dir()]
+        loader = jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs])
+        self.env = jinja2.Environment(loader=loader, autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                      lstrip_blocks=True, keep_trailing_newline=True)
+
+    def display_path(self, filename: str | None) -> str:
+        """A template's path as shown in messages: relative to the site, else to the package."""
+        if not filename:
+            return "theme"
+        path = Path(filename).resolve()
+        for base in (self.root.resolve(), BUILTIN_THEME.parent.parent):
+            if path.is_relative_to(base):
+                return path.relative_to(base).as_posix()
+        return str(path)
+
+    def render(self, name: str, context: dict[str, Any], diags: Diagnostics) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            diags.error(Location(self.display_path(exc.filename), exc.lineno or 1),
+                        f"template syntax error: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            diags.error(Location(THEME_DIR), f"template not found: {exc.name}")
+        except Exception as exc:  # an error raised while rendering: locate it in the template
+            filename, line = _template_frame(exc)
+            diags.error(Location(self.display_path(filename), line),
+                        f"template error while rendering {name}: {exc}")
+        raise TemplateFailed(name)
+
+    def static_files(self) -> dict[str, Path]:
+        """Static files by name, the site's theme overriding the built-in one."""
+        found: dict[str, Path] = {}
+        for theme_dir in reversed(self.dirs):
+            static = theme_dir / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        found[path.relative_to(static).as_posix()] = path
+        return found
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int]:
+    """The innermost template file and line in the exception's traceback."""
+    found: tuple[str | None, int] = (None, 1)
+    tb = exc.__traceback__ or sys.exc_info()[2]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or "templates" in filename:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,409 @@
+"""The output writer: stage a build, hard-link what did not change, swap atomically.
+
+Usage: ``with OutputWriter(site_root, Path("output")) as out: out.write(rel, data) ...;
+out.commit()``. Files go to ``<site>/.glossator-staging/``; one whose bytes equal the file in
+the current output folder is hard-linked from it (same inode and mtime), the others are
+written. ``commit`` then, under the build lock ``<site>/.glossator-lock``, exchanges staging
+and output with ``renameat2(RENAME_EXCHANGE)`` on Linux, so the output path never disappears
+(two renames where that is unavailable), and deletes the old tree. If nothing changed, staging
+is dropped and the output folder is not touched at all. Any failure before or during the swap
+leaves the output folder as it was and deletes staging. Where a hard link is impossible (EXDEV,
+EPERM on some filesystems) an unchanged file is written again: same bytes, new inode and mtime.
+
+Filesystem effects go through the module-level ``_write_file``, ``_link``, ``_rename``,
+``_exchange``, ``_makedirs`` and ``_rmtree`` so tests can inject faults with monkeypatch.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import functools
+import os
+import shutil
+import stat
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+MARKER = ".glossator-output"
+STAGING_NAME = ".glossator-staging"
+OLD_NAME = ".glossator-old"
+LOCK_NAME = ".glossator-lock"
+PROTECTED = ("sources", "annotations", "theme")
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+_NO_EXCHANGE = frozenset({errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP})
+_NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP,
+                      errno.ENOSYS})
+
+
+class WriterError(Exception):
+    """A problem with the output the user can fix; ``message`` says what and how."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OutputRefused(WriterError):
+    """The output folder may not be replaced (it is the site, holds inputs, or is not ours)."""
+
+
+class BuildLocked(WriterError):
+    """Another build of the same site holds the lock."""
+
+
+class OutputCollision(WriterError):
+    """Two outputs go to the same destination (maybe only by case or Unicode normalization)."""
+
+    def __init__(self, first: str, second: str) -> None:
+        if first == second:
+            message = f"the output file {first!r} is produced twice"
+        elif _key(first) == _key(second):
+            message = (f"the output files {first!r} and {second!r} differ only by case or "
+                       "Unicode normalization and would overwrite each other on many systems")
+        else:
+            message = (f"the output files {first!r} and {second!r} conflict: one would need "
+                       "the other's path as a folder")
+        super().__init__(message)
+        self.first = first
+        self.second = second
+
+
+@dataclass
+class WriteResult:
+    """What a commit did; paths are relative POSIX paths, sorted. The marker is not listed."""
+
+    changed: list[str] = field(default_factory=list)    # new, or bytes differ
+    unchanged: list[str] = field(default_factory=list)  # same bytes (hard-linked if possible)
+    removed: list[str] = field(default_factory=list)    # in the old output, not written now
+    swapped: bool = False                               # False: output folder left untouched
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:  # "x": never write through an existing (linked) file
+        handle.write(data)
+
+
+def _read_file(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+_link = os.link
+_rename = os.rename
+_makedirs = functools.partial(os.makedirs, exist_ok=True)
+_rmtree = shutil.rmtree
+
+
+def _device(path: Path) -> int:
+    return os.stat(path).st_dev
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """libc's ``renameat2`` (glibc 2.28+), or None where it does not exist."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        func = getattr(ctypes.CDLL(None, use_errno=True), "renameat2")
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Atomically exchange two paths; OSError(ENOSYS or EINVAL) where this is unsupported."""
+    func = _renameat2()
+    if func is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available", str(a))
+    if func(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _discard(path: Path) -> OSError | None:
+    """Delete a folder of ours; return an error rather than raise (the next build retries)."""
+    try:
+        _rmtree(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _key(rel_path: str) -> str:
+    """What two outputs must not share: the path up to case and Unicode normalization."""
+    return unicodedata.normalize("NFC", rel_path).casefold()
+
+
+def _check_rel_path(rel_path: str) -> None:
+    """Refuse output paths that are not plain relative POSIX paths (a programming error)."""
+    if not isinstance(rel_path, str) or not rel_path:
+        raise ValueError(f"output path must be a non-empty string, got {rel_path!r}")
+    if rel_path.startswith("/") or "\\" in rel_path or "\0" in rel_path:
+        raise ValueError(f"output path must be relative, with '/' separators: {rel_path!r}")
+    parts = rel_path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"output path has an empty, '.' or '..' component: {rel_path!r}")
+    if _key(parts[0]) == _key(MARKER):
+        raise ValueError(f"output path {rel_path!r} is reserved for glossator's marker file")
+
+
+def _check_location(site: Path, out: Path) -> None:
+    """Refuse output folders whose replacement would destroy the site (paths only)."""
+    if out == site:
+        raise OutputRefused(f"the output folder {out} is the site folder itself; "
+                            "choose a subfolder such as 'output'")
+    if site.is_relative_to(out):
+        raise OutputRefused(f"the output folder {out} contains the site folder {site}; "
+                            "choose a subfolder such as 'output'")
+    for name in PROTECTED + (STAGING_NAME, OLD_NAME):
+        if out.is_relative_to(site / name):
+            raise OutputRefused(f"the output folder {out} is inside the site's {name}/ "
+                                "folder, which building would overwrite")
+
+
+def _check_contents(site: Path, out: Path) -> None:
+    """Refuse an existing output glossator did not make, or one on another filesystem."""
+    if os.path.lexists(out):
+        if not out.is_dir():
+            raise OutputRefused(f"the output path {out} exists and is not a folder")
+        with os.scandir(out) as entries:
+            empty = next(entries, None) is None
+        if not empty and not (out / MARKER).is_file():
+            raise OutputRefused(f"the output folder {out} is not empty and was not made by "
+                                f"glossator (it has no {MARKER} file); empty or delete it, "
+                                "or choose another output folder")
+    anchor = out
+    while not anchor.exists():
+        anchor = anchor.parent
+    if _device(anchor) != _device(site):
+        raise OutputRefused(f"the output folder {out} is on another filesystem than the site "
+                            f"{site} (or is a mount point); it cannot be replaced atomically")
+
+
+def _take_lock(path: Path) -> int:
+    """Open and flock the lock file, write our pid in it; BuildLocked if someone holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # no O_TRUNC: keep the holder's pid
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        os.close(fd)
+        pid = f"pid {holder}" if holder.isdigit() else "pid unknown"
+        raise BuildLocked(f"another build of this site is running ({pid}); wait for it to "
+                          f"finish and try again (lock file: {path})") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    return fd
+
+
+def _scan(root: Path) -> dict[str, bool]:
+    """Every entry under ``root`` (relative POSIX path -> is a real folder); {} if missing."""
+    found: dict[str, bool] = {}
+    pending = [""] if root.is_dir() else []
+    while pending:
+        rel = pending.pop()
+        with os.scandir(root / rel) as entries:
+            for entry in entries:
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                found[path] = entry.is_dir(follow_symlinks=False)
+                if found[path]:
+                    pending.append(path)
+    return found
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """True if ``path`` is a regular file holding exactly ``data`` (size compared first)."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return _read_file(path) == data
+    except OSError:  # missing, a folder on the way, unreadable: write the new bytes
+        return False
+
+
+class OutputWriter:
+    """Stage one build's output and swap it in on :meth:`commit`; a context manager, used once.
+
+    ``output_dir`` is relative to ``site_root`` or absolute; symbolic links are resolved, so
+    a symlinked output folder has its target replaced and the link is kept.
+    """
+
+    def __init__(self, site_root: Path, output_dir: Path) -> None:
+        self.site_root = Path(site_root).resolve()
+        self.output_dir = (self.site_root / output_dir).resolve()  # absolute output_dir wins
+        self.staging = self.site_root / STAGING_NAME
+        self.old = self.site_root / OLD_NAME
+        self.lock_path = self.site_root / LOCK_NAME
+        self._lock_fd: int | None = None
+        self._used = False
+        self._committed = False
+        self._files: dict[str, str] = {}    # collision key -> path as written
+        self._folders: dict[str, str] = {}  # collision key of a needed folder -> a path in it
+        self._changed: list[str] = []
+        self._unchanged: list[str] = []
+
+    def __enter__(self) -> OutputWriter:
+        """Check the output folder (OutputRefused), lock (BuildLocked), make a clean staging."""
+        if self._used:
+            raise RuntimeError("an OutputWriter can only be used for one build")
+        self._used = True
+        _check_location(self.site_root, self.output_dir)
+        self._lock_fd = _take_lock(self.lock_path)
+        try:
+            self._clear_leftovers()
+            _check_contents(self.site_root, self.output_dir)
+            _makedirs(self.staging)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Delete staging (the output is untouched unless commit() succeeded); release the lock."""
+        try:
+            error = _discard(self.staging)
+            if error is not None and exc is not None:
+                exc.add_note(f"glossator: could not delete {self.staging}: {error}")
+        finally:
+            self._release()
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        """Stage one file at a relative POSIX path such as ``a/index.html``.
+
+        ValueError for a malformed path; OutputCollision if the destination is taken (compared
+        up to case and Unicode normalization).
+        """
+        self._require_open()
+        _check_rel_path(rel_path)
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"output data must be bytes, got {type(data).__name__}")
+        self._claim(rel_path)
+        same = self._stage(rel_path, bytes(data))
+        (self._unchanged if same else self._changed).append(rel_path)
+
+    def commit(self) -> WriteResult:
+        """Swap staging in as the output folder, unless nothing changed; report what changed."""
+        self._require_open()
+        self._committed = True
+        self._stage(MARKER, b"")
+        current = _scan(self.output_dir)
+        written = set(self._files.values()) | {MARKER}
+        removed = sorted(p for p, is_dir in current.items() if not is_dir and p not in written)
+        swapped = bool(self._changed) or current != self._expected_tree(written)
+        if swapped:
+            self._swap()
+            _discard(self.old)
+        _discard(self.staging)  # the unused new tree, or the old one after an exchange
+        return WriteResult(sorted(self._changed), sorted(self._unchanged), removed, swapped)
+
+    def _require_open(self) -> None:
+        if self._lock_fd is None or self._committed:
+            raise RuntimeError("OutputWriter is not open: use it in a with block, before commit()")
+
+    def _release(self) -> None:
+        """Unlock; the lock file stays (git-ignored), emptied of our pid."""
+        if self._lock_fd is not None:
+            fd, self._lock_fd = self._lock_fd, None
+            try:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)  # explicit: a forked child may share the fd
+            finally:
+                os.close(fd)
+
+    def _clear_leftovers(self) -> None:
+        """Delete what a crashed build left; restore the old output if a swap was cut short."""
+        if os.path.lexists(self.old):
+            if os.path.lexists(self.output_dir):
+                _rmtree(self.old)
+            else:
+                _makedirs(self.output_dir.parent)
+                _rename(self.old, self.output_dir)
+        if os.path.lexists(self.staging):
+            _rmtree(self.staging)
+
+    def _claim(self, rel_path: str) -> None:
+        """Reserve the destination of ``rel_path``; OutputCollision if another write has it."""
+        key = _key(rel_path)
+        parts = key.split("/")
+        parents = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        other = self._files.get(key) or self._folders.get(key)
+        other = other or next((self._files[p] for p in parents if p in self._files), None)
+        if other is not None:
+            raise OutputCollision(other, rel_path)
+        self._files[key] = rel_path
+        for parent in parents:
+            self._folders.setdefault(parent, rel_path)
+
+    def _stage(self, rel_path: str, data: bytes) -> bool:
+        """Link or write one staged file; True if the current output has the same bytes."""
+        staged = self.staging / rel_path
+        existing = self.output_dir / rel_path
+        _makedirs(staged.parent)
+        same = _same_bytes(existing, data)
+        if not (same and _try_link(existing, staged)):
+            _write_file(staged, data)
+        return same
+
+    @staticmethod
+    def _expected_tree(written: set[str]) -> dict[str, bool]:
+        """The entries of an output folder holding exactly ``written`` (path -> is a folder)."""
+        tree = {path: False for path in written}
+        for path in written:
+            parts = path.split("/")
+            tree.update(("/".join(parts[:i]), True) for i in range(1, len(parts)))
+        return tree
+
+    def _swap(self) -> None:
+        """Put staging at the output path; the previous tree ends at staging or old."""
+        out = self.output_dir
+        if not os.path.lexists(out):
+            _makedirs(out.parent)
+            _rename(self.staging, out)
+            return
+        try:
+            _exchange(self.staging, out)
+        except OSError as exc:
+            if exc.errno not in _NO_EXCHANGE:
+                raise
+            self._swap_by_renames()
+
+    def _swap_by_renames(self) -> None:
+        """Fallback swap: output -> old, staging -> output; undo the first if the second fails."""
+        out = self.output_dir
+        _rename(out, self.old)
+        try:
+            _rename(self.staging, out)
+        except BaseException as exc:
+            try:
+                _rename(self.old, out)
+            except OSError as undo:
+                exc.add_note(f"glossator: restoring {out} failed too ({undo}); the previous "
+                             f"output is in {self.old} and the next build will restore it")
+            raise
+
+
+def _try_link(existing: Path, staged: Path) -> bool:
+    """Hard-link an unchanged file; False where the filesystem cannot (the caller copies)."""
+    try:
+        _link(existing, staged)
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        return False
+    return True

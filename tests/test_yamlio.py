@@ -1,0 +1,316 @@
+"""Tests for glossator.yamlio: text decoding, front matter and YAML with locations."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossator import yamlio
+from glossator.errors import Diagnostics, Location
+from glossator.yamlio import (FrontMatter, YamlDoc, load_yaml, read_text,
+                              split_front_matter)
+
+HINT_FM = ("    hint: a source starts with a line '---', the YAML keys (title, date, …), "
+           "and another line '---'")
+LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__)
+def loader(request, monkeypatch):
+    """Run a test once with the C loader and once with the pure-Python loader."""
+    monkeypatch.setattr(yamlio, "_FAST_LOADER", request.param)
+    return request.param
+
+
+def load(text: str, *, line_offset: int = 0) -> tuple[YamlDoc | None, str]:
+    diags = Diagnostics()
+    doc = load_yaml(text, "data/x.yaml", diags, line_offset=line_offset)
+    assert (doc is None) == bool(diags.errors)
+    return doc, diags.format()
+
+
+def value(text: str) -> object:
+    doc, errors = load(text)
+    assert errors == ""
+    return doc.value
+
+
+# --- read_text ---------------------------------------------------------------------------
+
+def test_invalid_utf8_is_located_in_code_points():
+    diags = Diagnostics()
+    data = "title: ok\nname: café ".encode() + b"\xff rest\n"
+    assert read_text(data, "sources/a.md", diags) is None
+    assert diags.format() == ("sources/a.md:2:12: error: not valid UTF-8 (byte 0xff at offset 22)\n"
+                              "    hint: save the file as UTF-8")
+
+
+def test_invalid_utf8_line_counts_crlf_and_lone_cr_once():
+    diags = Diagnostics()
+    assert read_text(b"\xef\xbb\xbfa\r\nb\rc\xe9", "a.md", diags) is None
+    assert [d.location for d in diags.items] == [Location("a.md", 3, 2)]
+    assert diags.items[0].message == "not valid UTF-8 (byte 0xe9 at offset 9)"
+
+
+def test_utf16_gets_its_own_hint():
+    diags = Diagnostics()
+    assert read_text("hi".encode("utf-16"), "a.md", diags) is None
+    assert diags.items[0].hints == ("the file looks like UTF-16; save it as UTF-8",)
+
+
+def test_bom_and_crlf_file_reads_with_right_lines():
+    diags = Diagnostics()
+    data = b"\xef\xbb\xbf---\r\ntitle: Caf\xc3\xa9\r\ndate: 1863\r\n---\r\nBody\rline\r\n"
+    text = read_text(data, "sources/a.md", diags)
+    assert text == "---\ntitle: Café\ndate: 1863\n---\nBody\nline\n"
+    front = split_front_matter(text, "sources/a.md", diags)
+    assert front == FrontMatter("title: Café\ndate: 1863\n", 1, "Body\nline\n", 4)
+    doc = load_yaml(front.yaml_text, "sources/a.md", diags, line_offset=front.yaml_line)
+    assert diags.items == []
+    assert doc.value == {"title": "Café", "date": 1863}
+    assert doc.loc("date") == Location("sources/a.md", 3, 7)
+
+
+# --- split_front_matter ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("---\ntitle: x\n", "a.md:1:1: error: front matter opened here is never closed\n"
+                        "    hint: did you forget the closing '---'?"),
+    ("title: x\n---\n", "a.md:1:1: error: missing front matter\n" + HINT_FM),
+    ("", "a.md:1:1: error: empty file\n" + HINT_FM),
+    ("\n  \n", "a.md:1:1: error: empty file\n" + HINT_FM),
+    ("\n---\ntitle: x\n---\n", "a.md:1:1: error: missing front matter\n" + HINT_FM +
+     "\n    hint: remove the blank lines before the opening '---'"),
+])
+def test_front_matter_errors(text, expected):
+    diags = Diagnostics()
+    assert split_front_matter(text, "a.md", diags) is None
+    assert diags.format() == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("---\na: 1\n---\nbody\n", FrontMatter("a: 1\n", 1, "body\n", 3)),
+    ("---  \na: 1\n...\t\n\nbody", FrontMatter("a: 1\n", 1, "\nbody", 3)),
+    ("---\n---\n", FrontMatter("", 1, "", 2)),
+    ("---\na: 1\nb: 2\n---", FrontMatter("a: 1\nb: 2\n", 1, "", 4)),
+    ("---\na: '--- x'\n----\n---\nz", FrontMatter("a: '--- x'\n----\n", 1, "z", 4)),
+])
+def test_front_matter_split(text, expected):
+    diags = Diagnostics()
+    assert split_front_matter(text, "a.md", diags) == expected
+    assert diags.items == []
+
+
+# --- YAML syntax errors --------------------------------------------------------------------
+
+def test_syntax_error_counts_lines_from_top_of_markdown_file(loader):
+    diags = Diagnostics()
+    front = split_front_matter("---\ntitle: x\nsubtitle: a: b\n---\nbody\n", "sources/x.md", diags)
+    assert load_yaml(front.yaml_text, "sources/x.md", diags, line_offset=front.yaml_line) is None
+    assert diags.format() == (
+        "sources/x.md:3:12: error: YAML syntax error: mapping values are not allowed here\n"
+        "    hint: put the value in quotes if it contains ': '")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a:\n\tb: 1\n", "data/x.yaml:2:1: error: YAML syntax error: found character '\\t' that "
+                     "cannot start any token\n"
+                     "    hint: indent with spaces: YAML does not allow tabs"),
+    ("a: 1\nb\nc: 2\n", "data/x.yaml:3:1: error: YAML syntax error: could not find expected ':'\n"
+                        "    while scanning a key starting at line 2, column 1\n"
+                        "    hint: write 'key: value'; to continue a long value on the next "
+                        "line, indent it"),
+    ('a: "abc\nb: 2\n', "data/x.yaml:3:1: error: YAML syntax error: found unexpected end of text\n"
+                        "    while scanning a quoted value starting at line 1, column 4\n"
+                        "    hint: check that every quote, '[' and '{' is closed"),
+    ("a:\n  b: 1\n c: 2\n", "data/x.yaml:3:2: error: YAML syntax error: expected the end of the "
+                            "indented block, but found a nested mapping\n"
+                            "    while parsing a mapping starting at line 1, column 1\n"
+                            "    hint: check the indentation (the keys of a mapping, and the '-' "
+                            "of a list, line up) and that nothing follows a closing quote"),
+    ("a: [1, 2\nb: 3\n", "data/x.yaml:2:2: error: YAML syntax error: expected ',' or ']', but "
+                         "got ':'\n    while parsing a [...] list starting at line 1, column 4\n"
+                         "    hint: check the brackets; put values containing ',' or ':' in "
+                         "quotes"),
+    ("a: \x07\n", "data/x.yaml:1:4: error: YAML syntax error: character U+0007 is not allowed\n"
+                  "    hint: delete it (most editors do not show it)"),
+    ("a: 1\n---\nb: 2\n", "data/x.yaml:2:1: error: a YAML file holds one document, but a second "
+                          "one starts here\n"
+                          "    hint: remove the '---' line, or split the file in two"),
+])
+def test_syntax_error_messages(loader, text, expected):
+    assert load(text) == (None, expected)
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("é中😀: x: y\n", 1, 7),
+    ("k: 'é中😀' x\n", 1, 10),
+    ("t: é\nu: [中, 😀\nv: 1\n", 3, 2),
+    ("a: 'x\u2028y\x85z'\nb: *r\n", 2, 4),  # YAML 1.1 line breaks in text are not lines
+    ("a: x\u2028y\x85z\nb: 1\n", 1, 8),
+])
+def test_columns_count_code_points_with_both_loaders(loader, text, line, col):
+    doc, errors = load(text, line_offset=10)
+    assert doc is None
+    assert errors.startswith(f"data/x.yaml:{line + 10}:{col}: error: ")
+
+
+# --- refused YAML features -----------------------------------------------------------------
+
+def test_duplicate_key_names_first_line(loader):
+    assert load("title: a\nx: 1\n\ntitle: b\n", line_offset=1) == (
+        None, "data/x.yaml:5:1: error: duplicate key 'title'\n    first defined on line 2")
+
+
+def test_anchors_and_aliases_are_refused(loader):
+    assert load("base: &b {a: 1}\nother: *b\n") == (None, (
+        "data/x.yaml:1:7: error: YAML anchors and aliases are not supported\n"
+        "    hint: write the value out in full\n"
+        "data/x.yaml:2:8: error: YAML anchors and aliases are not supported\n"
+        "    hint: write the value out in full"))
+
+
+def test_billion_laughs_is_refused_quickly(loader):
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi"))
+    started = time.perf_counter()
+    doc, errors = load(text)
+    assert time.perf_counter() - started < 0.5
+    assert doc is None
+    assert errors.startswith("data/x.yaml:1:4: error: YAML anchors and aliases are not supported")
+
+
+def test_python_object_tag_is_refused_and_never_run(loader, monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(os, "system", lambda *args: calls.append(args))
+    marker = tmp_path / "ran"
+    text = f'x: !!python/object/apply:os.system ["touch {marker}"]\n'
+    assert load(text) == (None, "data/x.yaml:1:4: error: unsupported YAML tag "
+                                "'!!python/object/apply:os.system'\n    hint: remove the tag")
+    assert calls == [] and not marker.exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: !foo x\n", "unsupported YAML tag '!foo'"),
+    ("a: !!binary aGk=\n", "unsupported YAML tag '!!binary'"),
+    ("a: !!set {x}\n", "unsupported YAML tag '!!set'"),
+    ("a: !!omap [x: 1]\n", "unsupported YAML tag '!!omap'"),
+    ("a: !!int abc\n", "'abc' is not a valid !!int"),
+    ("? [a]\n: 1\n", "a mapping key must be text, not a list or mapping"),
+    ("<<: {a: 1}\n", "YAML merge keys ('<<') are not supported"),
+])
+def test_refused_tags_and_keys(loader, text, message):
+    diags = Diagnostics()
+    assert load_yaml(text, "x.yaml", diags) is None
+    assert [d.message for d in diags.items] == [message]
+    assert diags.items[0].location.line == 1
+
+
+def test_allowed_explicit_tags(loader):
+    assert value("a: !!str 12\nb: !!int '7'\nc: ! 12\nd: !!map {x: !!null ''}\n") == {
+        "a": "12", "b": 7, "c": "12", "d": {"x": None}}
+
+
+# --- values --------------------------------------------------------------------------------
+
+def test_scalar_values(loader):
+    text = ("date: 2017-02-30\nlanguage: no\non: yes\nn: 1_000\nf: 1.5\nnull: ~\nq: 'no'\n"
+            "bits: 0b_\neq: =\n1: one\n")
+    assert value(text) == {"date": "2017-02-30", "language": False, "on": True, "n": 1000,
+                           "f": 1.5, "null": None, "q": "no", "bits": "0b_", "eq": "=",
+                           "1": "one"}
+
+
+def test_empty_document_is_none(loader):
+    for text in ("", "# only a comment\n", "---\n", "---\n...\n"):
+        doc, errors = load(text, line_offset=3)
+        assert (doc.value, errors) == (None, "")
+        assert doc.loc("title").line in (4, 5)  # the document start or the empty value
+
+
+def test_locations_raw_and_style(loader):
+    text = ('title: "Gettysburg"\nlanguage: no\nnotes:\n  - quote: four score\n'
+            "    note: |\n      *Markdown* here\n  - quote: >-\n      folded\n")
+    doc, errors = load(text, line_offset=1)
+    assert errors == ""
+    assert doc.value["notes"][0]["note"] == "*Markdown* here\n"
+    assert doc.raw("language") == "no" and doc.style("language") is None
+    assert doc.raw("title") == '"Gettysburg"' and doc.style("title") == '"'
+    assert doc.loc("notes", 0, "quote") == Location("data/x.yaml", 5, 12)
+    assert doc.key_loc("notes", 0, "quote") == Location("data/x.yaml", 5, 5)
+    assert doc.end_loc("notes", 0, "quote") == Location("data/x.yaml", 5, 22)
+    assert doc.loc("notes", 0, "note") == Location("data/x.yaml", 6, 11)
+    assert (doc.style("notes", 0, "note"), doc.content_line("notes", 0, "note")) == ("|", 7)
+    assert (doc.style("notes", 1, "quote"), doc.content_line("notes", 1, "quote")) == (">", 9)
+    assert doc.content_line("title") == 2
+    assert doc.loc("notes", 5, "quote") == Location("data/x.yaml", 5, 3)  # nearest ancestor
+    assert doc.key_loc("nope") == Location("data/x.yaml", 2, 1)
+    assert doc.raw("notes") is None and doc.style("notes") is None
+
+
+def test_multibyte_locations_match_between_loaders():
+    text = "é: 中\n😀😀: [a, 'é中']\nk: x\n"
+    results = []
+    for loader_class in LOADERS:
+        yamlio._FAST_LOADER, saved = loader_class, yamlio._FAST_LOADER
+        try:
+            doc, _ = load(text)
+        finally:
+            yamlio._FAST_LOADER = saved
+        results.append([doc.loc("😀😀", 1), doc.key_loc("k"), doc.end_loc("é"), doc.raw("😀😀", 1)])
+    assert results[0] == [Location("data/x.yaml", 2, 9), Location("data/x.yaml", 3, 1),
+                          Location("data/x.yaml", 1, 5), "'é中'"]
+    assert all(result == results[0] for result in results)
+
+
+def test_large_file_loads_in_roughly_linear_time():
+    item = "- quote: 'é中😀 four score'\n  n: 12\n  tags: [a, b]\n  note: |\n    text\n"
+    times = {}
+    for copies in (20_000, 80_000):
+        started = time.perf_counter()
+        doc, errors = load(item * copies)
+        times[copies] = time.perf_counter() - started
+        assert errors == "" and len(doc.value) == copies
+    assert len((item * 80_000).encode()) > 5_000_000
+    assert times[80_000] < 8 * times[20_000] + 0.5
+
+
+# --- properties ----------------------------------------------------------------------------
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab1 :-\n\t'\"[]{},&*!#|>?%@`é中😀\x85\u2028~.")))
+
+
+@settings(deadline=None, max_examples=300)
+@given(text=st.one_of(st.text(), YAMLISH), offset=st.integers(0, 5))
+def test_any_text_gives_a_value_or_located_errors(text, offset):
+    diags = Diagnostics()
+    doc = load_yaml(text, "x.yaml", diags, line_offset=offset)
+    if doc is None:
+        assert diags.errors
+        for problem in diags.errors:
+            assert 1 + offset <= problem.location.line <= text.count("\n") + 1 + offset
+            assert problem.location.col >= 1
+    else:
+        assert diags.items == [] and doc.path == "x.yaml"
+
+
+# PyYAML's emitter writes U+0085/U+2028/U+2029 raw in quoted text, where they read back as
+# line breaks (yaml.safe_load gets them wrong too), so they are left out of the round trip.
+TEXT = st.text(st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=["Cs"]))
+PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(deadline=None, max_examples=300)
+@given(data=PLAIN, unicode=st.booleans(), flow=st.sampled_from([None, True, False]))
+def test_dumped_values_round_trip(data, unicode, flow):
+    text = yaml.safe_dump(data, allow_unicode=unicode, default_flow_style=flow)
+    assert value(text) == data
