@@ -18,6 +18,7 @@ CSL-JSON variable              Value                                            
 ``original-date``              the source's ``date``, with the precision given:       always
                                ``[[1863]]``, ``[[1789, 8]]`` or ``[[2017, 11, 11]]``
 ``original-publisher``         the source's ``publisher``                             always
+``original-title``             the source's ``title``                                 always
 ``original-publisher-place``   the source's ``place``                                 if set
 ``URL``                        the absolute URL of the document's page                always
 ``language``                   the source's ``language``                              always
@@ -26,15 +27,10 @@ CSL-JSON variable              Value                                            
 No variable is ever taken from the clock: there is no ``accessed`` date, so a rebuild of
 unchanged inputs gives the same citations.
 
-``original-title`` is deliberately not set. In CSL it names a *different* original title (a
-translation's original, a retitled reprint), and all three default styles announce it as
-such: "Originally published as *<title>*" (Chicago, MLA), "(Original work published as
-*<title>*, …)" (APA), which repeats the title in italics. Without it the original publisher
-and date still appear in every default style: "…, The White House, November 11, 2017, March
-5, 2024." (Chicago, which places the original publication before the edition's date),
-"Originally published by The White House, 2017." (MLA), "(Original work published 2017, The
-White House)" (APA). ``original-publisher-place`` is kept for completeness and for other
-styles, but none of the three default styles prints places of publication.
+``original-title`` is the source's title. The styles announce it as a reprint's original
+title ("Originally published as *<title>*" in Chicago and MLA, "(Original work published as
+*<title>*, …)" in APA), which credits the original publication in full; it also keeps the
+original title when an edition's page title is changed later.
 """
 
 from __future__ import annotations
@@ -95,6 +91,7 @@ def csl_item(source: Source, *, site_title: str, page_url: str,
     item["issued"] = _date_parts([added.year, added.month, added.day])
     item["original-date"] = _date_parts(source.date.parts)
     item["original-publisher"] = source.publisher
+    item["original-title"] = source.title
     if source.place:
         item["original-publisher-place"] = source.place
     item["URL"] = page_url
