@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         if name == "build":
             verb.add_argument("--output", type=Path, help="output folder (default: the "
                               "config's output_dir)")
+    serve = verbs.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
+    serve.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="another Host name to answer (repeatable)")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes (network drives, containers, WSL)")
+    serve.add_argument("--drafts", action="store_true", help="publish drafts too")
     new = verbs.add_parser("new", help="start a new source and its annotation file")
     new.add_argument("title", help="the document's title")
     new.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
@@ -44,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.verb in ("build", "check"):
             return _build(args)
+        if args.verb == "serve":
+            from .preview import serve  # imports watchdog only when serving
+            return serve(args.site.resolve(), BuildOptions(drafts=args.drafts), port=args.port,
+                         host=args.host, poll=args.poll, allow_hosts=tuple(args.allow_host))
         if args.verb == "new":
             for path in new_source(args.site, args.title):
                 print(f"created {path}")
@@ -90,11 +103,12 @@ def _summary(verb: str, report: BuildReport) -> str:
     if verb == "check":
         return f"checked {report.documents} document(s): no errors"
     result = report.result
+    where = f"open {report.output_dir / 'index.html'}"
     if result is None or not result.swapped:
-        return f"nothing changed in {report.output_dir}"
+        return f"nothing changed in {report.output_dir}; {where}"
     return (f"built {report.documents} document(s), {report.pages} page(s) into "
             f"{report.output_dir} ({len(result.changed)} file(s) written, "
-            f"{len(result.removed)} removed); open {report.output_dir / 'index.html'}")
+            f"{len(result.removed)} removed); {where}")
 
 
 if __name__ == "__main__":

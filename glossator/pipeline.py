@@ -18,6 +18,7 @@ from .errors import BuildFailed, Diagnostics, Location
 from .markdown import Where, make_markdown, render_fragment
 from .markdown.glossary import GlossaryMatcher
 from .pages import build_index, render_pages
+from .loaders import load_config
 from .site import Site, load_site
 from .templates import TemplateFailed, Theme
 from .writer import OutputCollision, OutputWriter, WriteResult, WriterError
@@ -69,6 +70,14 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
         report.output_dir = options.output or site.config.output_path(root)
         report.result = write_outputs(root, report.output_dir, outputs, diags)
     return report
+
+
+def output_dir_for(root: Path, options: BuildOptions) -> Path:
+    """Where a build of ``root`` writes (``--output``, else the config's ``output_dir``)."""
+    if options.output is not None:
+        return options.output
+    config = load_config(root, Diagnostics())
+    return config.output_path(root) if config else root / "output"
 
 
 def _stop_on_errors(diags: Diagnostics, *, strict: bool = False) -> None:

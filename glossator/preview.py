@@ -1,0 +1,113 @@
+"""Wiring for ``glossator serve``: the first build, the watcher, the HTTP server.
+
+The logic lives in :mod:`glossator.serve`; this module only connects it to watchdog and to
+``http.server`` and runs until interrupted.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from .errors import BuildFailed
+from .pipeline import BuildOptions, build, output_dir_for
+from .serve import LiveState, PreviewApp, Rebuilder, is_watched
+
+
+def build_problems(root: Path, options: BuildOptions) -> Callable[[], list[str]]:
+    """A build function for the loop: the formatted problems, empty on success."""
+    def run() -> list[str]:
+        try:
+            report = build(root, options)
+        except BuildFailed as exc:
+            return exc.diagnostics.format().splitlines()
+        except OSError as exc:
+            return [f"cannot write the output: {exc.strerror or exc}"]
+        if report.diagnostics.items:
+            print(report.diagnostics.format(), file=sys.stderr)
+        return []
+    return run
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, root: Path, rebuilder: Rebuilder):
+        self.root, self.rebuilder = root, rebuilder
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        if any(p and is_watched(self.root, str(p)) for p in paths):
+            self.rebuilder.changed(str(paths[0]))
+
+
+def _handler(app: PreviewApp) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, method: str) -> None:
+            response = app.respond(method, self.path, dict(self.headers.items()))
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(response.body)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._answer("GET")
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._answer("HEAD")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._answer("POST")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # quiet: the terminal shows builds and problems
+    return Handler
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool,
+          allow_hosts: tuple[str, ...]) -> int:
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {host}: other machines can read this preview",
+              file=sys.stderr)
+    state = LiveState()
+    rebuilder = Rebuilder(build_problems(root, options), state)
+    rebuilder.rebuild()
+    output = output_dir_for(root, options)
+    if state.version == 0:
+        print("the first build failed; fix the problems above, the preview starts serving "
+              "once the site builds", file=sys.stderr)
+    app = PreviewApp(output, state, port=port, host=host, allow_hosts=allow_hosts)
+    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server = server_class((host, port), _handler(app))
+    server.daemon_threads = True
+    observer = PollingObserver() if poll else Observer()
+    observer.schedule(_Events(root, rebuilder), str(root), recursive=True)
+    observer.start()
+    stop = threading.Event()
+    threading.Thread(target=rebuilder.loop, args=(stop,), daemon=True).start()
+    shown = f"[{host}]" if ":" in host else host
+    print(f"serving {output} at http://{shown}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        stop.set()
+        observer.stop()
+        server.server_close()
+    return 0
