@@ -1,0 +1,108 @@
+"""A document's notes as W3C Web Annotations: ``<slug>/annotations.jsonld``.
+
+The file is one ``AnnotationCollection`` (https://www.w3.org/TR/annotation-model/) whose
+first and only page embeds every note of the document, in reading order:
+
+* ``id``: ``<collection URL>#note-<note id>`` (the page's own anchor for the note is
+  ``#note-<note id>`` too); the embedded page is ``<collection URL>#page-1``. A document
+  without notes gives a collection with ``total: 0`` and no page.
+* ``motivation``: ``commenting``; ``creator``: ``{"name": …}`` when the note has an author.
+* two ``TextualBody`` bodies: the note's Markdown as written (``text/markdown``) and as
+  rendered on the page (``text/html``, with relative links made absolute against the page).
+* one target: ``source`` is the page's URL; its selectors are a ``TextQuoteSelector``
+  (``exact`` = the passage as it is in the anchor text, ``prefix``/``suffix`` = up to 32
+  characters of anchor text either side, left out at the start or end of the text) and a
+  ``TextPositionSelector`` (``start``/``end`` in Unicode code points over the anchor text).
+
+The anchor text is the visible text of the source body only (see ``docs/authoring.md``: no
+title, introduction, notes, permalinks or note numbers), so positions count from the first
+character of the source text. Hypothesis counts positions in UTF-16 code units over the raw
+text of the whole page (title, paragraph numbers, margin notes and all), so its
+``TextPositionSelector`` values differ from these; the ``TextQuoteSelector`` is the one to
+match on, as Hypothesis itself does.
+
+Every annotation carries its own ``@context``, so each is a complete Web Annotation when
+taken out of the collection.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+from .documents import RenderedDocument, RenderedNote
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_CHARS = 32
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]+)(")')
+
+
+def annotation_collection(doc: RenderedDocument, *, page_url: str, collection_url: str,
+                          markdown: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ``AnnotationCollection`` of ``doc``'s notes.
+
+    ``markdown`` maps note ids to their Markdown source, for as long as
+    :class:`RenderedNote` does not carry it (a ``markdown`` attribute is used when present).
+    """
+    collection: dict[str, Any] = {
+        "@context": CONTEXT, "id": collection_url, "type": "AnnotationCollection",
+        "label": doc.source.title, "total": len(doc.notes)}
+    if doc.notes:
+        items = [annotation(doc, note, page_url=page_url, collection_url=collection_url,
+                            markdown=_markdown_of(note, markdown)) for note in doc.notes]
+        collection["first"] = {"id": f"{collection_url}#page-1", "type": "AnnotationPage",
+                               "startIndex": 0, "items": items}
+    return collection
+
+
+def _markdown_of(note: RenderedNote, markdown: Mapping[str, str] | None) -> str:
+    own = getattr(note, "markdown", None)
+    if own is not None:
+        return own
+    if markdown is None or note.id not in markdown:
+        raise ValueError(f"no Markdown source for note {note.id!r}")
+    return markdown[note.id]
+
+
+def annotation(doc: RenderedDocument, note: RenderedNote, *, page_url: str,
+               collection_url: str, markdown: str) -> dict[str, Any]:
+    """One note as a Web Annotation."""
+    result: dict[str, Any] = {
+        "@context": CONTEXT, "id": f"{collection_url}#note-{note.id}", "type": "Annotation",
+        "motivation": "commenting"}
+    if note.author:
+        result["creator"] = {"name": note.author}
+    result["body"] = [
+        {"type": "TextualBody", "value": markdown, "format": "text/markdown"},
+        {"type": "TextualBody", "value": absolute_links(note.html, page_url),
+         "format": "text/html"}]
+    result["target"] = {"source": page_url,
+                        "selector": selectors(doc.anchor.text, note.start, note.end)}
+    return result
+
+
+def selectors(text: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The ``TextQuoteSelector`` and ``TextPositionSelector`` of ``text[start:end]``."""
+    quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": text[start:end]}
+    prefix = text[max(0, start - CONTEXT_CHARS):start]
+    suffix = text[end:end + CONTEXT_CHARS]
+    if prefix:
+        quote["prefix"] = prefix
+    if suffix:
+        quote["suffix"] = suffix
+    return [quote, {"type": "TextPositionSelector", "start": start, "end": end}]
+
+
+def absolute_links(fragment: str, base: str) -> str:
+    """``fragment`` with every ``href``/``src`` resolved against ``base``.
+
+    The fragment is markdown-it output, whose attribute values are always double-quoted and
+    HTML-escaped; an empty address (a link Glossator neutralised) is left empty.
+    """
+    def resolve(match: re.Match[str]) -> str:
+        url = urljoin(base, html.unescape(match.group(2)))
+        return match.group(1) + html.escape(url) + match.group(3)
+    return _URL_ATTRIBUTE.sub(resolve, fragment)
