@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import BuildFailed, Diagnostics
+from .errors import ERROR, BuildFailed, Diagnostics
 from .pipeline import BuildOptions, BuildReport, build
 from .scaffold import ScaffoldError, init_site, new_source
 
@@ -79,9 +79,7 @@ def _build(args: argparse.Namespace) -> int:
         report = build(root, options)
     except BuildFailed as exc:
         _print_diagnostics(exc.diagnostics)
-        errors = len(exc.diagnostics.errors) + (len(exc.diagnostics.warnings)
-                                                if args.strict else 0)
-        print(f"glossator: {args.verb} failed with {errors} problem(s); "
+        print(f"glossator: {args.verb} failed with {_counts(exc.diagnostics, args.strict)}; "
               "the published output was not changed", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
@@ -92,6 +90,19 @@ def _build(args: argparse.Namespace) -> int:
     _print_diagnostics(report.diagnostics)
     print(_summary(args.verb, report))
     return EXIT_OK
+
+
+def _counts(diags: Diagnostics, strict: bool) -> str:
+    """``2 error(s)``, ``1 error(s) and 3 warning(s)``: as printed (duplicates once)."""
+    shown = diags.sorted()
+    errors = sum(d.severity == ERROR for d in shown)
+    warnings = len(shown) - errors
+    text = f"{errors} error(s)"
+    if warnings:
+        text += f" and {warnings} warning(s)"
+        if strict:
+            text += " (--strict: warnings count as errors)"
+    return text
 
 
 def _print_diagnostics(diags: Diagnostics) -> None:

@@ -8,18 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .models import Author, PartialDate
 from .slugs import slug
 from .urls import web_url_problem
 
+T = TypeVar("T")
+
 
 class FieldError(ValueError):
-    def __init__(self, message: str, *hints: str):
+    """``index``: the list item at fault, when the value is a list (located there)."""
+
+    def __init__(self, message: str, *hints: str, index: int | None = None):
         super().__init__(message)
         self.message = message
         self.hints = list(hints)
+        self.index = index
+
+
+def at_index(index: int, convert: Callable[[], T]) -> T:
+    """``convert()`` for one item of a list; a FieldError it raises names the item."""
+    try:
+        return convert()
+    except FieldError as exc:
+        if exc.index is None:
+            exc.index = index
+        raise
 
 
 def type_name(value: Any) -> str:
@@ -138,8 +153,8 @@ _BCP47 = re.compile(
 def language(value: Any, *, raw: str | None = None) -> str:
     if isinstance(value, bool):
         shown = raw or ("no" if value is False else "yes")
-        raise FieldError(f"language {shown} is read by YAML as a boolean",
-                         f'quote it: language: "{shown}"')
+        raise FieldError(f"YAML reads {shown} as the boolean {str(value).lower()}, not as a "
+                         "language tag", f'quote it: language: "{shown}"')
     text = as_text(value, raw=raw).strip()
     if not _BCP47.match(text):
         raise FieldError(f"'{text}' is not a well-formed BCP 47 language tag",
@@ -158,6 +173,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def explicit_slug(text: str) -> str:
+    if not text:
+        raise FieldError("must not be empty", "remove `slug:` to use the one made from the file "
+                         "name, or write lower-case letters, digits and hyphens")
     if not _SLUG.match(text):
         suggestion = slug(text)
         hints = [f"did you mean '{suggestion}'?"] if suggestion else []

@@ -166,9 +166,13 @@ def _check_note_ids(doc: YamlDoc, items: list, notes: list[Note], diags: Diagnos
         if note_id in ids:
             first = ids[note_id]
             where = doc.loc("notes", i, "id") if explicit is not None else doc.loc("notes", i)
-            diags.error(where, f"duplicate note id '{note_id}'",
-                        details=[f"note {first + 1} (line {doc.loc('notes', first).line}) "
-                                 "has the same id"],
+            first_default = not isinstance(items[first], dict) or items[first].get("id") is None
+            details = [f"note {first + 1} (line {doc.loc('notes', first).line}) has the same id"
+                       + (" by default (a note without `id:` is n<its number>)"
+                          if first_default else "")]
+            if explicit is None:
+                details.append(f"this note has no `id:`, so its id is {note_id} by default")
+            diags.error(where, f"duplicate note id '{note_id}'", details=details,
                         hints=["give each note its own `id:`"])
             notes[:] = [n for n in notes if n.id != note_id]
         else:
@@ -214,7 +218,8 @@ def _check_terms(doc: YamlDoc, terms: list[Term], diags: Diagnostics) -> list[Te
     spellings: dict[str, Term] = {}
     for term in terms:
         if term.id in ids:
-            _duplicate(diags, term, ids[term.id], f"glossary id '{term.id}'")
+            _duplicate(diags, term, ids[term.id], f"glossary id '{term.id}'",
+                       hint="give one of them another `id:`")
             continue
         clash = False
         for spelling in [term.term, *term.aliases]:
@@ -235,11 +240,11 @@ def _check_terms(doc: YamlDoc, terms: list[Term], diags: Diagnostics) -> list[Te
     return kept
 
 
-def _duplicate(diags: Diagnostics, term: Term, first: Term, what: str) -> None:
+def _duplicate(diags: Diagnostics, term: Term, first: Term, what: str, *,
+               hint: str = "each term, alias and id belongs to one entry") -> None:
     line = first.location.line if first.location else 1
     diags.error(term.location or Location("annotations/glossary.yaml"),
-                f"duplicate {what}: also used by '{first.term}' (line {line})",
-                hints=["each term, alias and id belongs to one entry"])
+                f"duplicate {what}: also used by '{first.term}' (line {line})", hints=[hint])
 
 
 def did_you_mean(name: str, choices: list[str]) -> list[str]:

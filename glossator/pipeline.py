@@ -50,13 +50,17 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     diags = Diagnostics()
     site = load_site(root, diags)
-    _stop_on_errors(diags)
-    assert site is not None
+    if site is None:  # no usable config: nothing else can be checked
+        raise BuildFailed(diags)
+    loaded = not diags.errors
     theme = Theme(root)
+    # Rendered even when some files failed to load, so that the notes of the valid ones are
+    # anchored and one run reports every problem.
     documents = render_documents(site, theme, diags)
     published = [d for d in documents if options.drafts or not d.source.draft]
     definitions = render_definitions(site, diags)
-    _warn_unused_terms(site, documents, diags)
+    if loaded:  # else the source that failed to load may be the one using a term
+        _warn_unused_terms(site, documents, diags)
     _stop_on_errors(diags)
     index = build_index(published, site.glossary.terms)
     try:

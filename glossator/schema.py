@@ -45,9 +45,10 @@ def _text_list(value: Any, raw: str | None) -> list[str]:
     if not isinstance(value, list):
         raise f.FieldError(f"expected a list, got {f.type_name(value)}",
                            "write one item per line, each starting with '- '")
-    items = [f.as_text(item).strip() for item in value]
-    if any(not item for item in items):
-        raise f.FieldError("empty item in list")
+    items = [f.at_index(i, lambda: f.as_text(item).strip()) for i, item in enumerate(value)]
+    for i, item in enumerate(items):
+        if not item:
+            raise f.FieldError("empty item in list", index=i)
     return items
 
 
@@ -55,7 +56,7 @@ def _authors(value: Any, raw: str | None) -> list:
     if not isinstance(value, list):
         raise f.FieldError(f"expected a list of names, got {f.type_name(value)}",
                            "write one name per line, each starting with '- '")
-    return [f.author(item) for item in value]
+    return [f.at_index(i, lambda: f.author(item)) for i, item in enumerate(value)]
 
 
 def _one_of(*choices: str) -> Callable[[Any, str | None], str]:
@@ -109,21 +110,25 @@ def check_mapping(doc: YamlDoc, keys: tuple, schema: list[Field], diags: Diagnos
         return None
     by_name = {fld.name: fld for fld in schema}
     result: dict[str, Any] = {}
+    suggested: set[str] = set()  # keys a misspelling was taken for: not reported as missing
     for key, item in value.items():
         fld = by_name.get(key)
         if fld is None:
-            _unknown_key(doc, keys, key, by_name, diags, what)
+            suggested.update(_unknown_key(doc, keys, key, by_name, diags, what))
             continue
         try:
             converted = fld.convert(item, doc.raw(*keys, key)) if fld.convert else item
         except f.FieldError as exc:
-            diags.error(doc.loc(*keys, key), f"{key}: {exc.message}", hints=exc.hints)
+            where = doc.loc(*keys, key) if exc.index is None else doc.loc(*keys, key, exc.index)
+            diags.error(where, f"{key}: {exc.message}", hints=exc.hints)
             continue
         result[key] = converted
     for fld in schema:
         if fld.name not in value:
             if fld.required:
-                diags.error(doc.loc(*keys), f"{what} is missing the required key '{fld.name}'")
+                if fld.name not in suggested:
+                    diags.error(doc.loc(*keys),
+                                f"{what} is missing the required key '{fld.name}'")
             else:
                 result[fld.name] = fld.default
     return result
@@ -136,11 +141,13 @@ def _get(value: Any, keys: tuple) -> Any:
 
 
 def _unknown_key(doc: YamlDoc, keys: tuple, key: Any, by_name: dict, diags: Diagnostics,
-                 what: str) -> None:
+                 what: str) -> list[str]:
+    """Report an unknown key; return the key it was probably meant to be (if any)."""
     close = difflib.get_close_matches(str(key), list(by_name), n=1, cutoff=0.6)
     hints = [f"did you mean '{close[0]}'?"] if close else []
     hints.append(f"the keys of {what} are: {', '.join(by_name)}")
     diags.error(doc.key_loc(*keys, key), f"unknown key '{key}' in {what}", hints=hints)
+    return close
 
 
 # The schemas --------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def _tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
     """Tag slug -> the first spelling; two spellings with one slug are an error."""
     names: dict[str, tuple[str, Source]] = {}
     for source in sources:
+        here: set[str] = set()
         for i, tag in enumerate(source.tags):
             tag_slug = slug(tag)
             if not tag_slug:
@@ -86,6 +87,10 @@ def _tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
                             hints=["use a tag with letters or digits"])
                 continue
             first = names.setdefault(tag_slug, (tag, source))
+            if first[0] == tag and tag_slug in here:
+                diags.error(source.loc("tags", i), f"the tag '{tag}' is listed twice",
+                            hints=["remove one of them"])
+            here.add(tag_slug)
             if first[0] != tag:
                 diags.error(source.loc("tags", i), f"the tag '{tag}' has the same slug "
                             f"'{tag_slug}' as the tag '{first[0]}' in {first[1].path}",

@@ -20,6 +20,7 @@ _OTHER = re.compile(r"[^a-z0-9]+")
 
 def slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # combining marks are general category M; some (U+20DD, U+0903, U+FE0F) have class 0
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     folded = bare.casefold().translate(_APOSTROPHES).translate(_LETTERS)
     return _OTHER.sub("-", folded).strip("-")

@@ -82,7 +82,11 @@ def _anchor_one(ctx: AnchorContext, note: Note, diags: Diagnostics) -> Span | No
 
 def _narrow(key: str, found: list[int], length: int, note: Note, ctx: AnchorContext,
             diags: Diagnostics) -> list[int] | None:
-    """Apply prefix and suffix; report one that rules out every occurrence of the quote."""
+    """Apply prefix and suffix; report one that rules out every occurrence of the quote.
+
+    Like any quote that does not anchor, the error is at the ``quote`` (where the note's
+    passage is named); the message says which of prefix or suffix is wrong.
+    """
     for kind, value, test in (("prefix", note.prefix, preceded_by),
                               ("suffix", note.suffix, followed_by)):
         wanted = normalize_query(value)
@@ -91,7 +95,7 @@ def _narrow(key: str, found: list[int], length: int, note: Note, ctx: AnchorCont
         offset = 0 if kind == "prefix" else length
         kept = [k for k in found if test(key, k + offset, wanted)]
         if not kept:
-            loc = getattr(note, f"{kind}_location") or note.location or Location(ctx.source_path)
+            loc = note.location or Location(ctx.source_path)
             times = "once" if len(found) == 1 else f"{len(found)} times"
             where = "before" if kind == "prefix" else "after"
             diags.error(loc, f"{kind} {_show(value)} does not match: the quote occurs {times} "
@@ -153,29 +157,37 @@ def _report_not_found(ctx: AnchorContext, note: Note, quote: str, where: Locatio
                 hints=hints)
 
 
-MAX_WINDOWS = 4000
+MAX_WINDOWS = 32  # candidate passages compared with difflib
+MAX_HITS = 2000  # occurrences of the quote's pieces looked at
+PIECE = 4  # length of the pieces of the quote looked up in the text
 
 
 def closest_passage(key: str, quote: str) -> tuple[int, int] | None:
     """Key offsets ``[start, end)`` of the passage most like ``quote``, or None.
 
-    First the longest common substring, grown to the quote's length around it; when that shares
-    too little, the best ``difflib`` ratio over at most ``MAX_WINDOWS`` windows (bounded work).
+    Candidates are the quote-sized windows where short pieces of the quote occur, lined up
+    with the quote (:func:`_candidates`). Among them, the longest common substring, grown to
+    the quote's length around it, wins when it shares enough; otherwise the best ``difflib``
+    ratio, when at least 0.6. The work does not grow with the text beyond one ``str.count``
+    per piece of the quote: at most ``MAX_HITS`` occurrences, ``MAX_WINDOWS`` comparisons.
     """
-    if not key:
+    if not key or not quote:
         return None
     q = quote[:400]
-    matcher = difflib.SequenceMatcher(None, q, key, autojunk=False)
-    m = matcher.find_longest_match(0, len(q), 0, len(key))
-    if m.size >= max(4, len(q) // 3):
-        start = max(0, m.b - m.a)
-        return start, min(len(key), start + len(q))
-    width = max(1, len(q))
-    step = max(1, width // 4, (len(key) - width) // MAX_WINDOWS + 1)
+    width = len(q)
+    windows = [(start, difflib.SequenceMatcher(None, q, key[start:start + width],
+                                               autojunk=False))
+               for start in _candidates(key, q)]
+    longest, longest_at = 0, 0
+    for start, sm in windows:
+        m = sm.find_longest_match(0, len(q), 0, width)
+        if m.size > longest:
+            longest, longest_at = m.size, start + m.b - m.a
+    if longest >= max(4, len(q) // 3):
+        start = min(max(0, longest_at), max(0, len(key) - width))
+        return start, min(len(key), start + width)
     best, best_at = 0.0, None
-    for start in range(0, max(1, len(key) - width + 1), step):
-        window = key[start:start + width]
-        sm = difflib.SequenceMatcher(None, q, window, autojunk=False)
+    for start, sm in windows:
         if sm.real_quick_ratio() <= best or sm.quick_ratio() <= best:
             continue
         ratio = sm.ratio()
@@ -184,3 +196,32 @@ def closest_passage(key: str, quote: str) -> tuple[int, int] | None:
     if best_at is None or best < 0.6:
         return None
     return best_at, min(len(key), best_at + width)
+
+
+def _candidates(key: str, q: str) -> list[int]:
+    """Starts of the windows most supported by occurrences of the quote's pieces.
+
+    Each occurrence of a piece (rarest pieces first) votes for the window that lines it up
+    with its place in the quote.
+    """
+    size = min(PIECE, max(2, len(q) // 3), len(q))  # short quotes: shorter pieces
+    first: dict[str, int] = {}
+    for i in range(len(q) - size + 1):
+        first.setdefault(q[i:i + size], i)
+    counted = sorted((key.count(piece), i, piece) for piece, i in first.items())
+    last = max(0, len(key) - len(q))
+    votes: dict[int, int] = {}
+    budget = MAX_HITS
+    for count, i, piece in counted:
+        if count == 0:
+            continue
+        at = key.find(piece)
+        while at != -1 and budget > 0:
+            start = min(max(0, at - i), last)
+            votes[start] = votes.get(start, 0) + 1
+            budget -= 1
+            at = key.find(piece, at + 1)
+        if budget <= 0:
+            break
+    ranked = sorted(votes, key=lambda start: (-votes[start], start))
+    return ranked[:MAX_WINDOWS]

@@ -3,7 +3,8 @@
 The anchor text is the visible text of the body: its text nodes in document order (text,
 inline code, fenced and indented code), each hard break, soft break and block boundary counting
 as one space. Images, raw HTML, permalinks and note numbers are not part of it. The text is
-already NFC (sources are normalised when loaded).
+NFC: sources are normalised when loaded, and a token whose text is not (a character reference
+like ``e&#x301;``) is normalised here, so the page shows what the anchor text holds.
 
 Building it records, on every token that carries anchor text, ``token.meta["anchor"]`` = its
 start offset; and, for error messages, which body line each offset comes from.
@@ -12,6 +13,7 @@ start offset; and, for error messages, which body line each offset comes from.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -61,6 +63,13 @@ def code_block_text(token: Token) -> str:
     return token.content[:-1] if token.content.endswith("\n") else token.content
 
 
+def _nfc(token: Token) -> Token:
+    """The token, its content made NFC in place (rendering then shows the same characters)."""
+    if not unicodedata.is_normalized("NFC", token.content):
+        token.content = unicodedata.normalize("NFC", token.content)
+    return token
+
+
 def build_anchor_text(tokens: list[Token]) -> AnchorText:
     b = _Builder()
     for token in tokens:
@@ -68,7 +77,7 @@ def build_anchor_text(tokens: list[Token]) -> AnchorText:
             _add_inline(b, token)
             b.pending_space = True
         elif token.type in CODE_BLOCK_TYPES:
-            _add_code_block(b, token)
+            _add_code_block(b, _nfc(token))
             b.pending_space = True
     return AnchorText("".join(b.parts), b.line_marks)
 
@@ -78,7 +87,7 @@ def _add_inline(b: _Builder, token: Token) -> None:
     b.mark_line(line)
     for child in token.children or ():
         if child.type in TEXT_TYPES:
-            b.add(child, child.content)
+            b.add(child, _nfc(child).content)
         elif child.type in BREAK_TYPES:
             b.add(child, " ")
             line += 1

@@ -1,7 +1,8 @@
 """Block-level rules: paragraph numbers and where margin notes go.
 
 * Each paragraph, list item and code block of a source gets the id ``p<N>`` in reading order
-  (a paragraph directly inside a list item is numbered through its list item).
+  (a list item's first paragraph is numbered through its list item; so is a paragraph of a
+  tight list, which has no ``<p>`` element to carry an id).
 * A note's ``<aside>`` goes right after the block holding the end of its passage (after its
   paragraph, heading or code block; inside its table cell), never inside ``<p>`` or ``<a>``.
 """
@@ -21,19 +22,14 @@ NOTES_TOKEN = "glossator_notes"
 def number_blocks(tokens: list[Token]) -> int:
     """Give paragraphs, list items and code blocks their ``p<N>`` ids; return the count."""
     count = 0
-    parents: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         numbered = (token.type == "list_item_open" or token.type in CODE_BLOCK_TYPES
-                    or (token.type == "paragraph_open"
-                        and (not parents or parents[-1] != "list_item_open")))
+                    or (token.type == "paragraph_open" and not token.hidden
+                        and (i == 0 or tokens[i - 1].type != "list_item_open")))
         if numbered:
             count += 1
             token.meta["pnum"] = count
             token.attrSet("id", f"p{count}")
-        if token.nesting == 1:
-            parents.append(token.type)
-        elif token.nesting == -1 and parents:
-            parents.pop()
     return count
 
 

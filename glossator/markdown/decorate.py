@@ -5,8 +5,9 @@ Pygments token of a code block) to :meth:`Decorator.text` with its anchor offset
 cuts it at every highlight, link and note-number boundary and writes well-nested HTML:
 
 * a glossary link is never split: marks are closed before ``<a>``/``</a>`` and reopened inside;
-* marks are closed at the end of every piece, so they never straddle an element boundary (a
-  passage that crosses markup becomes several ``<mark>`` elements with the same ``data-note``);
+* marks are closed at the end of every piece unless the next piece follows in the same
+  element, so they never straddle an element boundary (a passage that crosses markup becomes
+  several ``<mark>`` elements with the same ``data-note``; one across a soft break stays one);
 * marks open outermost first (by passage start, the longer passage outside), and a change of
   the active set closes only what must close;
 * a note number goes right after the passage's last character, or, when that is inside a link
@@ -36,6 +37,7 @@ class Decorator:
     _open_link: Link | None = None
     _pending_refs: list[Span] = field(default_factory=list)
     _started: set[str] = field(default_factory=set)
+    _stack: list[Span] = field(default_factory=list)  # marks left open by ``text(more=True)``
 
     def __post_init__(self) -> None:
         self._links_at = {link.start: link for link in self.links}
@@ -52,8 +54,12 @@ class Decorator:
 
     # -- the one entry point ------------------------------------------------------------
 
-    def text(self, display: str, start: int | None) -> str:
-        """HTML for ``display``, which covers anchor offsets ``[start, start + len)``."""
+    def text(self, display: str, start: int | None, *, more: bool = False) -> str:
+        """HTML for ``display``, which covers anchor offsets ``[start, start + len)``.
+
+        ``more`` says the next piece follows in the same element (a soft break and the text
+        after it), so the marks open at the end may stay open into it.
+        """
         if start is None:
             return escapeHtml(display)
         end = start + len(display)
@@ -61,13 +67,14 @@ class Decorator:
         hi = bisect.bisect_left(self._bounds, end)
         cuts = [start, *self._bounds[lo:hi], end]
         out: list[str] = []
-        stack: list[Span] = []
+        stack = self._stack
         for a, b in zip(cuts, cuts[1:]):
             self._at(a, out, stack)
             self._set_marks(self._active(a), out, stack)
             out.append(escapeHtml(display[a - start:b - start]))
-        self._close_marks(out, stack)
-        self._at(end, out, stack)
+        if not more:
+            self._close_marks(out, stack)
+        self._at(end, out, stack, open_link=False)  # a link there opens with the next piece
         return "".join(out)
 
     def flush(self) -> str:
@@ -79,18 +86,25 @@ class Decorator:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _at(self, pos: int, out: list[str], stack: list[Span]) -> None:
-        """Close a glossary link ending at ``pos``, place note numbers, open a link."""
+    def _at(self, pos: int, out: list[str], stack: list[Span], *, open_link: bool = True) -> None:
+        """Close a glossary link ending at ``pos``, place note numbers, open a link.
+
+        At the end of a piece ``open_link`` is false: the next piece may start inside another
+        element (``the **term**``), and the link must open there, not before that element.
+        """
         if self._open_link is not None and self._open_link.end == pos:
             self._close_marks(out, stack)
             out.append("</a>")
             self._open_link = None
+            out.append(self.flush())  # numbers of passages that ended inside the link
         if self._refs_at.get(pos):
-            self._close_marks(out, stack)
             self._pending_refs.extend(self._refs_at.pop(pos))
-            out.append(self.flush())
+            refs = self.flush()  # nothing yet inside a link or inline code: marks stay open
+            if refs:
+                self._close_marks(out, stack)
+                out.append(refs)
         link = self._links_at.get(pos)
-        if link is not None and self._open_link is None and not self.link_depth:
+        if open_link and link is not None and self._open_link is None and not self.link_depth:
             self._close_marks(out, stack)
             out.append(glossary_open(link, self.glossary_href(link.term_id)))
             self._open_link = link

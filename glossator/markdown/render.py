@@ -50,19 +50,28 @@ def _open_with_permalink(default_rule_name: str) -> Callable:
     return rule
 
 
+def _continues(tokens: list[Token], idx: int) -> bool:
+    """The next token is more anchor text in the same element (a highlight may run on)."""
+    following = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    return (following is not None and following.type in ("text", "softbreak")
+            and "anchor" in following.meta)
+
+
 def render_text(self, tokens: list[Token], idx: int, options, env) -> str:
     state = _state(env)
     token = tokens[idx]
     if state is None:
         return escapeHtml(token.content)
-    return state.decorator.text(token.content, token.meta.get("anchor"))
+    return state.decorator.text(token.content, token.meta.get("anchor"),
+                                more=_continues(tokens, idx))
 
 
 def render_softbreak(self, tokens: list[Token], idx: int, options, env) -> str:
     state = _state(env)
     if state is None:
         return "\n"
-    return state.decorator.text("\n", tokens[idx].meta.get("anchor"))
+    return state.decorator.text("\n", tokens[idx].meta.get("anchor"),
+                                more=_continues(tokens, idx))
 
 
 def render_code_inline(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -118,10 +127,10 @@ def _highlighted(code: str, language: str, start: int | None,
     for css, value in code_tokens(code, language):
         if dec is None:
             inner = escapeHtml(value)
-        else:
-            dec.code_depth += 1
+        else:  # inside a Pygments span a note number waits for the span's end
+            dec.code_depth += bool(css)
             inner = dec.text(value, offset)
-            dec.code_depth -= 1
+            dec.code_depth -= bool(css)
         out.append(f'<span class="{css}">{inner}</span>' if css else inner)
         if dec is not None:
             out.append(dec.flush())

@@ -1,0 +1,159 @@
+"""The command line: ``new``, ``init``, ``build.py``, exit statuses, no tracebacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from conftest import Run, run_subprocess, tree_bytes
+
+TITLE = "The Harbour Dues of 1864"
+NEW_SOURCE = "sources/the-harbour-dues-of-1864.md"
+NEW_NOTES = "annotations/the-harbour-dues-of-1864.yaml"
+
+
+# --- new -------------------------------------------------------------------------------
+
+def test_new_creates_a_draft_and_its_annotation_file(
+        make_site: Callable[..., Path], glossator: Callable[..., Run],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site("basic")
+    monkeypatch.chdir(site)  # the site folder defaults to the current one
+    first_day = dt.date.today()
+    result = glossator("new", TITLE)
+    days = {first_day.isoformat(), dt.date.today().isoformat()}
+
+    assert result.code == 0
+    assert result.out.splitlines() == [f"created {NEW_SOURCE}", f"created {NEW_NOTES}"]
+    source = (site / NEW_SOURCE).read_text(encoding="utf-8")
+    assert source.startswith("---\n")
+    front = yaml.safe_load(source.split("---\n")[1])
+    assert front["title"] == TITLE
+    assert front["draft"] is True
+    assert front["publisher"] == "TODO"
+    assert str(front["date"]) in days and front["added"] == front["date"]
+    assert yaml.safe_load((site / NEW_NOTES).read_text(encoding="utf-8"))["notes"] == []
+
+    built = glossator("build", site)  # the site still builds; the draft is not published
+    assert (built.code, built.err) == (0, "")
+    assert not (site / "output" / "the-harbour-dues-of-1864").exists()
+    with_drafts = glossator("build", "--drafts", "--strict", site)
+    assert (with_drafts.code, with_drafts.err) == (0, "")
+    page = (site / "output" / "the-harbour-dues-of-1864" / "index.html").read_text()
+    assert f"<h1>{TITLE}</h1>" in page
+
+
+def test_new_refuses_to_overwrite(make_site: Callable[..., Path],
+                                  glossator: Callable[..., Run]) -> None:
+    site = make_site("basic")
+    assert glossator("new", TITLE, site).code == 0
+    (site / NEW_SOURCE).write_text("edited\n", encoding="utf-8")
+    before = tree_bytes(site)
+
+    result = glossator("new", TITLE, site)
+
+    assert result.code == 1
+    assert result.err == (f"glossator: error: {site / NEW_SOURCE} already exists; nothing was "
+                          "created\n")
+    assert tree_bytes(site) == before
+
+
+def test_new_refuses_when_only_the_annotation_file_exists(
+        make_site: Callable[..., Path], glossator: Callable[..., Run]) -> None:
+    site = make_site("basic")
+    (site / "annotations" / "the-harbour-dues-of-1864.yaml").write_text("notes: []\n")
+    result = glossator("new", TITLE, site)
+    assert result.code == 1
+    assert result.err.endswith("the-harbour-dues-of-1864.yaml already exists; nothing was "
+                               "created\n")
+    assert not (site / NEW_SOURCE).exists()
+
+
+def test_new_outside_a_site_is_an_error(tmp_path: Path, glossator: Callable[..., Run]) -> None:
+    result = glossator("new", TITLE, tmp_path)
+    assert result.code == 1
+    assert "has no site_config.yaml" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- init ------------------------------------------------------------------------------
+
+def test_init_makes_a_site_that_builds_at_once(tmp_path: Path,
+                                               glossator: Callable[..., Run]) -> None:
+    site = tmp_path / "my-edition"
+    result = glossator("init", site)
+    assert result.code == 0
+    assert f"build it with: glossator build {site}" in result.out
+
+    built = glossator("build", "--strict", site)  # not even a warning
+
+    assert (built.code, built.err) == (0, "")
+    output = site / "output"
+    pages = sorted(rel for rel in tree_bytes(output) if rel.endswith("/index.html")
+                   and not rel.startswith(("tags/", "glossary/")))
+    assert pages == ["first-amendment/index.html"]
+    page = (output / pages[0]).read_text(encoding="utf-8")
+    assert page.count('<aside class="margin-note"') == 1
+    assert page.count('class="glossary-term"') == 1
+    glossary = (output / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert glossary.count('<div class="glossary-entry"') == 1
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path,
+                                                 glossator: Callable[..., Run]) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = glossator("init", tmp_path)
+    assert result.code == 1
+    assert result.err == f"glossator: error: {tmp_path} exists and is not empty; nothing was " \
+                         "created\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+# --- build.py, subprocesses, usage -----------------------------------------------------
+
+def test_build_py_is_glossator_build_in_its_folder(example_site: Path, tmp_path: Path) -> None:
+    via_script = run_subprocess(script=example_site / "build.py", cwd=tmp_path)
+    assert (via_script.code, via_script.err) == (0, ""), via_script.err
+    assert via_script.out.startswith("built 3 document(s)")
+
+    other = tmp_path / "other"
+    example_site.rename(other)  # same inputs, another folder: `glossator build` there
+    script_output = tree_bytes(other / "output")
+    (other / "output").rename(tmp_path / "from-script")
+    via_cli = run_subprocess("build", cwd=other)
+    assert via_cli.code == 0, via_cli.err
+    assert tree_bytes(other / "output") == script_output
+
+
+def test_a_user_error_prints_diagnostics_not_a_traceback(make_site: Callable[..., Path]) -> None:
+    site = make_site("basic")
+    path = site / "sources" / "ode-to-the-beacon.md"
+    path.write_text(path.read_text().replace("date: 1863-01-01", "date: 1863-02-30"))
+    result = run_subprocess("build", site)
+    assert result.code == 1
+    assert result.err == (
+        "sources/ode-to-the-beacon.md:3:7: error: date: invalid date '1863-02-30': there is no "
+        "day 30 in that month\n"
+        "glossator: build failed with 1 error(s); the published output was not changed\n")
+
+
+def test_a_folder_without_a_site(tmp_path: Path, glossator: Callable[..., Run]) -> None:
+    result = glossator("build", tmp_path)
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "site_config.yaml:1:1: error: no site_config.yaml in this folder",
+        f"    hint: is {tmp_path} the site's root folder? `glossator init DIR` creates a new site",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [[], ["publish"], ["build", "--output"], ["check", "--output",
+                                                                           "x"]])
+def test_usage_errors_exit_2(args: list[str], glossator: Callable[..., Run]) -> None:
+    result = glossator(*args)
+    assert result.code == 2
+    assert result.err.startswith("usage: glossator")

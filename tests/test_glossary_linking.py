@@ -1,0 +1,159 @@
+"""Glossary linking: the fixture file ``glossary.md`` and the matcher underneath it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from glossator.markdown import make_markdown
+from glossator.markdown.anchortext import build_anchor_text
+from glossator.markdown.glossary import GlossaryMatcher, Link, link_terms, text_runs, trie_regex
+from glossator.models import Term
+
+from test_anchoring import case_params, check_case
+from markdown_fixtures import Case
+
+
+@pytest.mark.parametrize("case", case_params(["glossary.md"]))
+def test_fixture(case: Case) -> None:
+    check_case(case)
+
+
+def term(spelling: str, *aliases: str, id: str | None = None, case_sensitive: bool = True) -> Term:
+    return Term(id=id or spelling.lower().replace(" ", "-"), term=spelling, definition="",
+                aliases=list(aliases), case_sensitive=case_sensitive)
+
+
+def found(matcher: GlossaryMatcher, text: str) -> list[tuple[str, str]]:
+    """``(matched text, term id)`` of every match, in order."""
+    return [(text[link.start:link.end], link.term_id) for link in matcher.find(text)]
+
+
+# trie_regex ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", [
+    ["nation", "new nation", "new"],
+    ["a", "ab", "abc", "b"],
+    ["U.S.", "U.S.A.", "US"],
+    ["x+y", "(x)", "[y]", "a|b", "*"],
+    ["café", "cafe", "caf\u00e9s"],
+])
+def test_trie_regex_matches_exactly_its_words_longest_first(words: list[str]) -> None:
+    pattern = re.compile(trie_regex(words))
+    for word in words:
+        assert pattern.fullmatch(word), word
+        longest = max((w for w in words if word.startswith(w)), key=len)
+        assert pattern.match(word).group() == longest
+    for other in ("", "zz", words[0] + "\u0000"):
+        assert not pattern.fullmatch(other)
+
+
+def test_trie_regex_shares_prefixes() -> None:
+    assert trie_regex(["new", "news", "newt"]) == "new(?:s|t)?"
+    assert trie_regex(["ab"]) == "ab"
+
+
+def test_trie_regex_of_a_large_glossary_stays_fast() -> None:
+    words = [f"term{n} word{n % 97}" for n in range(5000)]
+    pattern = re.compile(trie_regex(words))
+    assert pattern.fullmatch(f"term4999 word{4999 % 97}")
+    assert pattern.search("x " * 1000 + "term17 word17 y").group() == "term17 word17"
+
+
+# GlossaryMatcher.find ----------------------------------------------------------------------------
+
+def test_find_returns_original_offsets() -> None:
+    matcher = GlossaryMatcher([term("Security Council", id="sc")])
+    text = "The Security\u00a0\n Council met."
+    (link,) = matcher.find(text)
+    assert link == Link(4, 22, "sc")
+    assert text[link.start:link.end] == "Security\u00a0\n Council"
+
+
+def test_find_longest_at_each_position_then_continues_after_it() -> None:
+    matcher = GlossaryMatcher([term("nation"), term("new nation"), term("nation state")])
+    assert found(matcher, "a new nation state, a nation state, nation") == [
+        ("new nation", "new-nation"), ("nation state", "nation-state"), ("nation", "nation")]
+
+
+def test_find_falls_back_to_a_shorter_term_when_the_longer_lacks_a_boundary() -> None:
+    matcher = GlossaryMatcher([term("UN"), term("UN Charter")])
+    assert found(matcher, "UN Charters") == [("UN", "un")]
+
+
+def test_find_word_boundaries() -> None:
+    matcher = GlossaryMatcher([term("NATO")])
+    words = "NATO NATOs preNATO NATO2 2NATO NATO_x x_NATO (NATO) NATO\u0301 \u00e9NATO NATO.".split()
+    text = " ".join(words)
+    linked = {text[:link.start].count(" ") for link in matcher.find(text)}
+    assert [w for i, w in enumerate(words) if i in linked] == [
+        "NATO", "NATO_x", "x_NATO", "(NATO)", "NATO."]
+
+
+def test_find_case_rules() -> None:
+    matcher = GlossaryMatcher([term("US", id="us"),
+                               term("détente", "relaxation", case_sensitive=False)])
+    assert found(matcher, "us US Us DÉTENTE Relaxation") == [
+        ("US", "us"), ("DÉTENTE", "détente"), ("Relaxation", "détente")]
+
+
+def test_find_quote_and_whitespace_equivalences() -> None:
+    matcher = GlossaryMatcher([term("People’s  Republic", id="pr"), term('"Big Three"', id="b3")])
+    assert found(matcher, "People's Republic, People\u2019s\tRepublic, \u201cBig Three\u201d") == [
+        ("People's Republic", "pr"), ("People\u2019s\tRepublic", "pr"),
+        ("\u201cBig Three\u201d", "b3")]
+
+
+def test_find_a_term_given_decomposed() -> None:
+    matcher = GlossaryMatcher([term("E\u0301lyse\u0301e", id="elysee")])
+    assert found(matcher, "the \u00c9lys\u00e9e") == [("\u00c9lys\u00e9e", "elysee")]
+
+
+def test_find_mixes_case_sensitive_and_insensitive_terms_leftmost_longest() -> None:
+    matcher = GlossaryMatcher([term("Council", id="c"),
+                               term("security council", id="sc", case_sensitive=False)])
+    assert found(matcher, "Security Council, Council") == [
+        ("Security Council", "sc"), ("Council", "c")]
+
+
+def test_find_with_no_terms_or_text() -> None:
+    assert GlossaryMatcher([]).find("anything") == []
+    assert GlossaryMatcher([term("x")]).find("") == []
+    assert GlossaryMatcher([term("  ")]).patterns == []
+
+
+# text runs and link_terms ---------------------------------------------------------------------
+
+def _links(body: str, terms: list[Term], mode: str = "first"):
+    tokens = make_markdown().parse(body)
+    anchor = build_anchor_text(tokens)
+    used: set[str] = set()
+    links = link_terms(tokens, anchor.text, GlossaryMatcher(terms), mode=mode, used=used)
+    return [(anchor.text[link.start:link.end], link.term_id) for link in links], used, tokens
+
+
+def test_text_runs_stop_at_markup_links_and_headings() -> None:
+    tokens = make_markdown().parse("# Head\n\na *b* c\nd [e](x) f `g` h\n")
+    build_anchor_text(tokens)
+    runs = ["".join(t.content or " " for t in run) for run in text_runs(tokens)]
+    assert runs == ["a ", "b", " c d ", " f ", " h"]
+
+
+def test_link_terms_first_per_entry_and_used_ids() -> None:
+    links, used, _ = _links("UN, United Nations, UN.\n\nNATO\n",
+                            [term("United Nations", "UN", id="un"), term("NATO"),
+                             term("OSCE")])
+    assert links == [("UN", "un"), ("NATO", "nato")]
+    assert used == {"un", "nato"}
+
+
+def test_link_terms_all() -> None:
+    links, _, _ = _links("UN, United Nations, UN.\n", [term("United Nations", "UN", id="un")],
+                         mode="all")
+    assert links == [("UN", "un"), ("United Nations", "un"), ("UN", "un")]
+
+
+def test_link_terms_skip_links_code_and_headings_without_using_the_term() -> None:
+    links, _, _ = _links("# NATO\n\n[NATO](x) `NATO`\n\n    NATO\n\nthen NATO\n", [term("NATO")])
+    assert links == [("NATO", "nato")]

@@ -1,0 +1,290 @@
+"""Whole builds of the fixture site: incremental output, atomic failure, drafts, ``check``.
+
+Faults are injected where the writer touches the filesystem (``glossator.writer``'s
+``_write_file``, ``_link``, ``_rename``, ``_exchange``, or ``builtins.open`` once writing has
+started): CI runs as root, so permissions cannot be taken away with chmod.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import os
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import STAGING, Run, snapshot, tree_bytes
+from glossator import writer
+
+DRAFT = "notes-toward-a-history/index.html"
+
+
+def built(make_site: Callable[..., Path], glossator: Callable[..., Run], *args: str) -> Path:
+    site = make_site("basic")
+    result = glossator("build", *args, site)
+    assert (result.code, result.err) == (0, ""), result.err
+    return site
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def assert_no_leftovers(site: Path) -> None:
+    assert not (site / STAGING).exists()
+    assert not (site / writer.OLD_NAME).exists()
+
+
+# --- incremental builds -----------------------------------------------------------------
+
+def test_a_second_build_with_nothing_changed_touches_nothing(
+        make_site: Callable[..., Path], glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    result = glossator("build", site)
+    assert result.code == 0
+    assert result.out.startswith("nothing changed in ")
+    assert snapshot(site / "output") == before  # bytes, inodes, mtimes; the folder's too
+    assert_no_leftovers(site)
+
+
+def test_a_new_title_rewrites_the_pages_showing_it_and_links_the_rest(
+        make_site: Callable[..., Path], glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    edit(site / "sources" / "letter-on-the-bells.md", "title: Letter on the Ringing of Bells",
+         "title: Letter on the Tolling of Bells")
+
+    result = glossator("build", site)
+
+    assert result.code == 0
+    after = snapshot(site / "output")
+    assert sorted(after) == sorted(before)
+    files = {rel for rel, (data, _, _) in after.items() if data is not None}
+    rewritten = {rel for rel in files if after[rel][1] != before[rel][1]}
+    assert rewritten == {
+        "letter-on-the-bells/index.html",     # the page itself
+        "index.html",                         # the list of documents
+        "tags/correspondence/index.html",     # its tags' pages
+        "tags/public-works/index.html",
+        "glossary/index.html",                # "Appears in" of lamplighter
+        "ode-to-the-beacon/index.html",       # its "Earlier" link
+    }
+    for rel in rewritten:
+        assert after[rel][0] != before[rel][0]
+        assert "Tolling" in after[rel][0].decode()
+    for rel in files - rewritten:
+        assert after[rel] == before[rel], rel  # hard-linked: same bytes, inode and mtime
+    assert f"({len(rewritten)} file(s) written, 0 removed)" in result.out
+    assert_no_leftovers(site)
+
+
+def test_a_removed_source_removes_its_page(make_site: Callable[..., Path],
+                                           glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    (site / "sources" / "ode-to-the-beacon.md").unlink()
+    (site / "annotations" / "ode-to-the-beacon.yaml").unlink()
+    result = glossator("build", site)
+    assert result.code == 0
+    files = tree_bytes(site / "output")
+    assert "ode-to-the-beacon/index.html" not in files
+    assert "tags/verse/index.html" not in files  # its only document is gone
+    assert not (site / "output" / "ode-to-the-beacon").exists()
+
+
+def test_output_option_writes_elsewhere(make_site: Callable[..., Path], tmp_path: Path,
+                                        glossator: Callable[..., Run]) -> None:
+    site = make_site("basic")
+    result = glossator("build", "--output", tmp_path / "public", site)
+    assert result.code == 0
+    assert (tmp_path / "public" / "index.html").is_file()
+    assert not (site / "output").exists()
+
+
+# --- failures leave the published output alone ------------------------------------------
+
+def _error(code: int, path: object = "output") -> OSError:
+    return OSError(code, os.strerror(code), str(path))
+
+
+def _fail_write(monkeypatch: pytest.MonkeyPatch, after: int = 0) -> None:
+    """Writing a file fails with ENOSPC once ``after`` files have been written."""
+    calls = []
+
+    def fake(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) > after:
+            raise _error(errno.ENOSPC, path)
+        real(path, data)
+    real = writer._write_file
+    monkeypatch.setattr(writer, "_write_file", fake)
+
+
+def _fail_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(src: Path, dst: Path) -> None:
+        raise _error(errno.EACCES, dst)
+    monkeypatch.setattr(writer, "_link", fake)
+
+
+def _fail_exchange(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(a: Path, b: Path) -> None:
+        raise _error(errno.EACCES, a)
+    monkeypatch.setattr(writer, "_exchange", fake)
+
+
+def _fail_second_rename(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No RENAME_EXCHANGE here: output -> old succeeds, staging -> output fails."""
+    def no_exchange(a: Path, b: Path) -> None:
+        raise _error(errno.ENOSYS, a)
+
+    def rename(src: Path, dst: Path) -> None:
+        if Path(src).name == STAGING:
+            raise _error(errno.ENOSPC, dst)
+        real(src, dst)
+    real = writer._rename
+    monkeypatch.setattr(writer, "_exchange", no_exchange)
+    monkeypatch.setattr(writer, "_rename", rename)
+
+
+def _fail_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``open`` refuses every file in the staging folder (reading the inputs still works)."""
+    real = builtins.open
+
+    def fake(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and STAGING in Path(file).parts:
+            raise _error(errno.EACCES, file)
+        return real(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", fake)
+
+
+FAULTS = {
+    "write-enospc": (_fail_write, "No space left on device"),
+    "link-eacces": (_fail_link, "Permission denied"),
+    "exchange-eacces": (_fail_exchange, "Permission denied"),
+    "rename-enospc-restores": (_fail_second_rename, "No space left on device"),
+    "open-eacces": (_fail_open, "Permission denied"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_write_failure_leaves_the_output_as_it_was(
+        fault: str, make_site: Callable[..., Path], glossator: Callable[..., Run],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    inject, reason = FAULTS[fault]
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    edit(site / "sources" / "letter-on-the-bells.md", "Sir,", "Dear Sir,")
+    inject(monkeypatch)
+
+    result = glossator("build", site)
+
+    monkeypatch.undo()
+    assert result.code == 3
+    assert result.err.startswith(f"glossator: error: cannot write the output: {reason} (")
+    assert result.err.rstrip().endswith("the published output was not changed")
+    assert "Traceback" not in result.err
+    assert snapshot(site / "output") == before
+    assert_no_leftovers(site)
+    assert glossator("build", site).code == 0  # and the next build works
+    assert "Dear Sir," in (site / "output" / "letter-on-the-bells" / "index.html").read_text()
+
+
+def test_a_first_build_that_fails_to_write_creates_no_output(
+        make_site: Callable[..., Path], glossator: Callable[..., Run],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site("basic")
+    _fail_write(monkeypatch, after=3)  # mid-way through staging
+    result = glossator("build", site)
+    assert result.code == 3
+    assert not (site / "output").exists()
+    assert_no_leftovers(site)
+
+
+def test_input_errors_leave_the_output_as_it_was(make_site: Callable[..., Path],
+                                                 glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    edit(site / "annotations" / "letter-on-the-bells.yaml", "quote: rung at dusk",
+         "quote: rung at noon")
+    result = glossator("build", site)
+    assert result.code == 1
+    assert "annotations/letter-on-the-bells.yaml:3:12: error: quote \"rung at noon\" not " \
+           "found in sources/letter-on-the-bells.md" in result.err
+    assert snapshot(site / "output") == before
+    assert_no_leftovers(site)
+
+
+# --- drafts ----------------------------------------------------------------------------
+
+def test_drafts_are_published_only_with_the_drafts_option(
+        make_site: Callable[..., Path], glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    assert not (site / "output" / DRAFT).exists()
+
+    result = glossator("build", "--drafts", site)
+
+    assert result.code == 0
+    output = site / "output"
+    page = (output / DRAFT).read_text(encoding="utf-8")
+    assert "<h1>Notes toward a History of the Écluse</h1>" in page
+    assert (output / "tags" / "drafts-only" / "index.html").is_file()
+    assert '<a href="../notes-toward-a-history/index.html">' in (
+        output / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert "notes-toward-a-history/index.html" in (output / "index.html").read_text()
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("sources/notes-toward-a-history.md", "date: 1901", "date: 1901-13",
+     "sources/notes-toward-a-history.md:3:7: error: date: invalid date '1901-13': "
+     "there is no month 13"),
+    ("sources/notes-toward-a-history.md", "rebuilt twice", "rebuilt [twice](javascript:x)",
+     "sources/notes-toward-a-history.md:11:32: error: unsafe link address: javascript: URLs "
+     "are not allowed"),
+])
+def test_an_error_in_a_draft_fails_the_build(
+        file: str, old: str, new: str, message: str, make_site: Callable[..., Path],
+        glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    edit(site / file, old, new)
+    result = glossator("build", site)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == message
+    assert snapshot(site / "output") == before
+
+
+def test_a_note_on_a_draft_is_anchored_too(make_site: Callable[..., Path],
+                                           glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    (site / "annotations" / "notes-toward-a-history.yaml").write_text(
+        "notes:\n  - quote: rebuilt three times\n    note: A misquote.\n", encoding="utf-8")
+    result = glossator("build", site)
+    assert result.code == 1
+    assert result.err.startswith(
+        "annotations/notes-toward-a-history.yaml:2:12: error: quote \"rebuilt three times\" "
+        "not found in sources/notes-toward-a-history.md\n")
+
+
+# --- check -----------------------------------------------------------------------------
+
+def test_check_validates_and_writes_nothing(make_site: Callable[..., Path],
+                                            glossator: Callable[..., Run]) -> None:
+    site = make_site("basic")
+    inputs = snapshot(site)
+    result = glossator("check", site)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("checked ")
+    assert snapshot(site) == inputs  # no output folder, no staging, no lock file
+
+
+def test_check_leaves_an_existing_output_alone(make_site: Callable[..., Path],
+                                               glossator: Callable[..., Run]) -> None:
+    site = built(make_site, glossator)
+    before = snapshot(site / "output")
+    edit(site / "sources" / "letter-on-the-bells.md", "Sir,", "Dear Sir,")
+    assert glossator("check", site).code == 0
+    assert snapshot(site / "output") == before
