@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (network drives, containers, WSL)")
     serve.add_argument("--drafts", action="store_true", help="publish drafts too")
+    imp = verbs.add_parser("import-hypothesis",
+                           help="append the notes of a Hypothesis export to a source's notes")
+    imp.add_argument("export", type=Path, help="a Hypothesis API search result (JSON)")
+    imp.add_argument("--source", required=True, metavar="STEM",
+                     help="the source the annotations are on: sources/STEM.md")
+    imp.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
     new = verbs.add_parser("new", help="start a new source and its annotation file")
     new.add_argument("title", help="the document's title")
     new.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
@@ -49,7 +55,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.verb == "import-hypothesis" and len(extra) == 1 \
+            and not extra[0].startswith("-") and args.site == Path("."):
+        args.site = Path(extra[0])  # the site folder after the options (argparse cannot)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.verb in ("build", "check"):
             return _build(args)
@@ -57,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .preview import serve  # imports watchdog only when serving
             return serve(args.site.resolve(), BuildOptions(drafts=args.drafts), port=args.port,
                          host=args.host, poll=args.poll, allow_hosts=tuple(args.allow_host))
+        if args.verb == "import-hypothesis":
+            return _import(args)
         if args.verb == "new":
             for path in new_source(args.site, args.title):
                 print(f"created {path}")
@@ -103,6 +117,21 @@ def _counts(diags: Diagnostics, strict: bool) -> str:
         if strict:
             text += " (--strict: warnings count as errors)"
     return text
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .hypothesis_import import import_hypothesis
+    try:
+        report = import_hypothesis(args.site.resolve(), args.export, args.source)
+    except BuildFailed as exc:
+        _print_diagnostics(exc.diagnostics)
+        print("glossator: import failed; nothing was written", file=sys.stderr)
+        return EXIT_INPUT
+    for line in report.warnings + report.messages:
+        print(line, file=sys.stderr)
+    print(f"imported {len(report.imported)} of {report.rows} annotation(s) into {report.path}"
+          f" ({report.skipped} skipped)")
+    return EXIT_OK
 
 
 def _print_diagnostics(diags: Diagnostics) -> None:

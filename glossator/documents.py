@@ -27,6 +27,7 @@ class RenderedNote:
     id: str
     number: int
     html: str
+    markdown: str  # the note as the editor wrote it
     author: str
     quote: str
     start: int
@@ -70,7 +71,7 @@ class DocumentRenderer:
 
         def note_html(span: Span) -> str:
             note = RenderedNote(span.note.id, span.number, notes_html[span.note.id],
-                                span.note.author, span.note.quote, span.start, span.end)
+                                span.note.note, span.note.author, span.note.quote, span.start, span.end)
             rendered_notes.append(note)
             return self.note_template(note)
 

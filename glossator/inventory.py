@@ -86,6 +86,11 @@ def document_page(slug: str) -> str:
     return f"{slug}/index.html"
 
 
+def document_file(slug: str, name: str) -> str:
+    """Another file published beside a document's page (``<slug>/citation.bib``)."""
+    return f"{slug}/{name}"
+
+
 def tag_page(tag_slug: str) -> str:
     return f"tags/{tag_slug}/index.html"
 

@@ -7,6 +7,7 @@ The template contract (every variable below) is documented in ``docs/theming.md`
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -14,11 +15,15 @@ from typing import Any, Callable
 from . import inventory as inv
 from .documents import RenderedDocument
 from .errors import Diagnostics
+from .exports import citation_files
+from .feeds import FEED_FILE, SITEMAP_FILE, atom_feed, robots_txt, sitemap
 from .markdown.highlight import stylesheet
+from .metadata import head_tags, json_ld, script_json
 from .models import Source, Term
 from .site import Site
 from .slugs import slug
 from .templates import Theme
+from .webannotation import annotation_collection
 
 
 @dataclass
@@ -107,7 +112,8 @@ class PageRenderer:
                 "url": inv.absolute_url(config.base_url, path),
                 "canonical": None if kind == "404" else inv.absolute_url(config.base_url, path),
                 "description": context.pop("description", config.description),
-                "alternate_json": None}
+                "alternate_json": context.pop("alternate_json", None),
+                "meta": context.pop("meta", []), "json_ld": context.pop("json_ld", None)}
         site = {"title": config.title, "description": config.description,
                 "language": config.language, "base_url": config.base_url,
                 "editors": [e.display() for e in config.editors]}
@@ -133,9 +139,38 @@ class PageRenderer:
                       for t in terms],
             "prev": _doc_entry(prev, self.site) if prev else None,
             "next": _doc_entry(next_, self.site) if next_ else None,
-            "description": s.summary or _first_words(doc.anchor.text),
+            "downloads": [{"label": label, "path": inv.document_file(s.slug, name),
+                           "type": kind} for name, label, kind in DOWNLOADS],
         }
-        self.page(inv.document_page(s.slug), "document.html", "document", s.title, **context)
+        config = self.site.config
+        url = inv.absolute_url(config.base_url, inv.document_page(s.slug))
+        description = s.summary or _first_words(doc.anchor.text)
+        self.page(inv.document_page(s.slug), "document.html", "document", s.title,
+                  description=description,
+                  alternate_json=inv.document_file(s.slug, ANNOTATIONS_FILE),
+                  meta=head_tags(s, config=config, page_url=url, description=description),
+                  json_ld=script_json(json_ld(s, config=config, page_url=url,
+                                              description=description)),
+                  **context)
+        self.outputs.update(document_files(doc, url))
+
+
+ANNOTATIONS_FILE = "annotations.jsonld"
+DOWNLOADS = (("citation.json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
+             ("citation.bib", "BibTeX (biblatex)", "application/x-bibtex"),
+             ("citation.ris", "RIS", "application/x-research-info-systems"))
+
+
+def document_files(doc: RenderedDocument, page_url: str) -> dict[str, bytes]:
+    """A document's machine-readable files: citation downloads and its notes as W3C JSON-LD."""
+    slug_ = doc.source.slug
+    files = {inv.document_file(slug_, name): text.encode("utf-8")
+             for name, text in citation_files(doc.csl).items()}
+    collection = annotation_collection(doc, page_url=page_url,
+                                       collection_url=page_url + ANNOTATIONS_FILE)
+    files[inv.document_file(slug_, ANNOTATIONS_FILE)] = (
+        json.dumps(collection, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
 
 
 def _first_words(text: str, limit: int = 160) -> str:
@@ -161,7 +196,18 @@ def render_pages(site: Site, index: Index, theme: Theme, definitions: dict[str, 
     for name, path in theme.static_files().items():
         pages.outputs[inv.asset(name)] = path.read_bytes()
     pages.outputs[inv.asset("pygments.css")] = stylesheet().encode("utf-8")
+    _discovery_files(pages.outputs, site, index)
     return pages.outputs
+
+
+def _discovery_files(outputs: dict[str, bytes], site: Site, index: Index) -> None:
+    """The Atom feed, the sitemap and robots.txt (absolute URLs from ``base_url``)."""
+    config = site.config
+    outputs[FEED_FILE] = atom_feed(index.documents, config=config)
+    added = {inv.document_page(d.source.slug): d.source.added for d in index.documents}
+    html_pages = [p for p in outputs if p.endswith(".html")]
+    outputs[SITEMAP_FILE] = sitemap(html_pages, base_url=config.base_url, lastmod=added)
+    outputs["robots.txt"] = robots_txt(config.base_url).encode("utf-8")
 
 
 def _glossary_page(pages: PageRenderer, site: Site, index: Index,

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -40,35 +39,22 @@ CONTEXT_CHARS = 32
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]+)(")')
 
 
-def annotation_collection(doc: RenderedDocument, *, page_url: str, collection_url: str,
-                          markdown: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The ``AnnotationCollection`` of ``doc``'s notes.
-
-    ``markdown`` maps note ids to their Markdown source, for as long as
-    :class:`RenderedNote` does not carry it (a ``markdown`` attribute is used when present).
-    """
+def annotation_collection(doc: RenderedDocument, *, page_url: str,
+                          collection_url: str) -> dict[str, Any]:
+    """The ``AnnotationCollection`` of ``doc``'s notes."""
     collection: dict[str, Any] = {
         "@context": CONTEXT, "id": collection_url, "type": "AnnotationCollection",
         "label": doc.source.title, "total": len(doc.notes)}
     if doc.notes:
-        items = [annotation(doc, note, page_url=page_url, collection_url=collection_url,
-                            markdown=_markdown_of(note, markdown)) for note in doc.notes]
+        items = [annotation(doc, note, page_url=page_url, collection_url=collection_url)
+                 for note in doc.notes]
         collection["first"] = {"id": f"{collection_url}#page-1", "type": "AnnotationPage",
                                "startIndex": 0, "items": items}
     return collection
 
 
-def _markdown_of(note: RenderedNote, markdown: Mapping[str, str] | None) -> str:
-    own = getattr(note, "markdown", None)
-    if own is not None:
-        return own
-    if markdown is None or note.id not in markdown:
-        raise ValueError(f"no Markdown source for note {note.id!r}")
-    return markdown[note.id]
-
-
 def annotation(doc: RenderedDocument, note: RenderedNote, *, page_url: str,
-               collection_url: str, markdown: str) -> dict[str, Any]:
+               collection_url: str) -> dict[str, Any]:
     """One note as a Web Annotation."""
     result: dict[str, Any] = {
         "@context": CONTEXT, "id": f"{collection_url}#note-{note.id}", "type": "Annotation",
@@ -76,7 +62,7 @@ def annotation(doc: RenderedDocument, note: RenderedNote, *, page_url: str,
     if note.author:
         result["creator"] = {"name": note.author}
     result["body"] = [
-        {"type": "TextualBody", "value": markdown, "format": "text/markdown"},
+        {"type": "TextualBody", "value": note.markdown, "format": "text/markdown"},
         {"type": "TextualBody", "value": absolute_links(note.html, page_url),
          "format": "text/html"}]
     result["target"] = {"source": page_url,

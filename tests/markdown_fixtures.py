@@ -9,7 +9,7 @@ A fixture file (``tests/fixtures/markdown/*.md``) is a list of cases in the mark
     <expected: the exact HTML, or the exact diagnostics>
     .
 
-Text before a case's title line (like this file's intro in each fixture file) is ignored.
+Text before a case's title line (each fixture file opens with such an introduction) is ignored.
 
 The input YAML is treated as if it were ``annotations/doc.yaml``, so a diagnostic about a
 note points at the line and column of its ``quote`` *in the input section* (line 1 is the line
@@ -27,9 +27,10 @@ right after the first ``.``). Its keys:
 ``expect``        ``html`` (default) or ``diagnostics`` (every diagnostic, formatted).
 ``xfail``         a reason: the case states the spec but the implementation does not meet it.
 
-The runner writes each note as ``<aside id="note-ID">NUMBER</aside>`` and a line break (followed by the note's
-own Markdown, rendered as a fragment, when the note has a ``note:``), glossary hrefs as
-``/glossary/#ID``, and, when there is an introduction, the introduction's HTML first.
+The runner writes each note as ``<aside id="note-ID">NUMBER</aside>`` and a line break
+(the number followed by the note's own Markdown, rendered as a fragment, when the note has a
+``note:``), glossary hrefs as ``/glossary/#ID``, and, when there is an introduction, the
+introduction's HTML first.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import html5lib
+import pytest
 from markdown_it.utils import read_fixture_file
 
-from glossator.errors import Diagnostics, Location
+from glossator.errors import Diagnostics
 from glossator.markdown import (
     GlossaryLinking,
     RenderedSource,
@@ -176,6 +178,28 @@ def _output(case: Case, html: str, diags: Diagnostics) -> str:
         return diags.format() + "\n"
     assert case.expect == "html", f"unknown expect {case.expect!r}"
     return html
+
+
+def case_params(files: list[str]) -> list:
+    """One pytest parameter per case of the fixture files, xfail cases marked strict."""
+    params = []
+    for name in files:
+        for case in load_cases(name):
+            marks = [pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else []
+            params.append(pytest.param(case, id=f"{name}:{case.line}", marks=marks))
+    return params
+
+
+def check_case(case: Case) -> None:
+    """The output is the expected one, valid HTML, and meets the structural rules."""
+    outcome = run_case(case)
+    for html in outcome.htmls:
+        parse_strict(html)  # raises on any parse error
+    if case.expect == "html":
+        assert not outcome.diags.errors, outcome.diags.format()
+    if outcome.rendered is not None:
+        check_structure(outcome.rendered.html, outcome.rendered, raw_html=case.unsafe_html)
+    assert outcome.output == case.expected, f"{case.file}:{case.line}: {case.title}"
 
 
 # HTML checks ---------------------------------------------------------------------------------

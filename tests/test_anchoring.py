@@ -28,39 +28,11 @@ from glossator.markdown.matching import (
 )
 from glossator.models import Note
 
-from markdown_fixtures import (
-    FIXTURES,
-    Case,
-    check_structure,
-    load_cases,
-    parse_strict,
-    run_case,
-)
+from markdown_fixtures import FIXTURES, Case, case_params, check_case, load_cases, run_case
 
 FILES = ["anchoring.md", "matching.md", "code.md", "blocks.md", "errors.md"]
 ALL_FILES = [*FILES, "glossary.md"]
 VNU = Path(__file__).parent.parent / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
-
-
-def case_params(files: list[str]) -> list:
-    params = []
-    for name in files:
-        for case in load_cases(name):
-            marks = [pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else []
-            params.append(pytest.param(case, id=f"{name}:{case.line}", marks=marks))
-    return params
-
-
-def check_case(case: Case) -> None:
-    """The output is the expected one, valid HTML, and meets the structural rules."""
-    outcome = run_case(case)
-    for html in outcome.htmls:
-        parse_strict(html)  # raises on any parse error
-    if case.expect == "html":
-        assert not outcome.diags.errors, outcome.diags.format()
-    if outcome.rendered is not None:
-        check_structure(outcome.rendered.html, outcome.rendered, raw_html=case.unsafe_html)
-    assert outcome.output == case.expected, f"{case.file}:{case.line}: {case.title}"
 
 
 @pytest.mark.parametrize("case", case_params(FILES))

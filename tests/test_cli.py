@@ -157,3 +157,33 @@ def test_usage_errors_exit_2(args: list[str], glossator: Callable[..., Run]) -> 
     result = glossator(*args)
     assert result.code == 2
     assert result.err.startswith("usage: glossator")
+
+
+# --- import-hypothesis ---------------------------------------------------------------------
+
+HYPOTHESIS_EXPORT = Path(__file__).parent / "fixtures" / "hypothesis" / "joint-statement-search.json"
+STEM = "joint-statement-syria-2017-11-11"
+
+
+def test_import_hypothesis_with_the_site_folder_after_the_options(
+        example_site: Path, glossator: Callable[..., Run]) -> None:
+    notes = example_site / "annotations" / f"{STEM}.yaml"
+    before = notes.read_text(encoding="utf-8")
+    result = glossator("import-hypothesis", HYPOTHESIS_EXPORT, "--source", STEM, example_site)
+    assert result.code == 0
+    assert result.out.startswith("imported 5 of 12 annotation(s) into "
+                                 f"annotations/{STEM}.yaml (7 skipped)")
+    assert "skipped: a reply to another annotation" in result.err
+    after = notes.read_text(encoding="utf-8")
+    assert after.startswith(before)  # appended: the editor's comments and order are kept
+    assert glossator("build", example_site, "--strict").code == 0
+
+
+def test_import_hypothesis_for_an_unknown_source_writes_nothing(
+        example_site: Path, glossator: Callable[..., Run]) -> None:
+    before = tree_bytes(example_site / "annotations")
+    result = glossator("import-hypothesis", HYPOTHESIS_EXPORT, "--source", "no-such-source",
+                       example_site)
+    assert result.code == 1
+    assert "nothing was written" in result.err
+    assert tree_bytes(example_site / "annotations") == before

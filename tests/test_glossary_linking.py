@@ -11,8 +11,7 @@ from glossator.markdown.anchortext import build_anchor_text
 from glossator.markdown.glossary import GlossaryMatcher, Link, link_terms, text_runs, trie_regex
 from glossator.models import Term
 
-from test_anchoring import case_params, check_case
-from markdown_fixtures import Case
+from markdown_fixtures import Case, case_params, check_case
 
 
 @pytest.mark.parametrize("case", case_params(["glossary.md"]))
@@ -84,7 +83,8 @@ def test_find_falls_back_to_a_shorter_term_when_the_longer_lacks_a_boundary() ->
 
 def test_find_word_boundaries() -> None:
     matcher = GlossaryMatcher([term("NATO")])
-    words = "NATO NATOs preNATO NATO2 2NATO NATO_x x_NATO (NATO) NATO\u0301 \u00e9NATO NATO.".split()
+    words = ("NATO NATOs preNATO NATO2 2NATO NATO_x x_NATO (NATO) NATO\u0301 \u00e9NATO "
+             "NATO.").split()
     text = " ".join(words)
     linked = {text[:link.start].count(" ") for link in matcher.find(text)}
     assert [w for i, w in enumerate(words) if i in linked] == [

@@ -95,6 +95,8 @@ class _Page(HTMLParser):
         if tag == "link" and values.get("rel") == "canonical":
             self.canonical = values.get("href")
             return
+        if tag == "link" and (values.get("rel") or "").startswith("schema."):
+            return  # a metadata vocabulary's namespace (Dublin Core), not a link to follow
         for name in ("href", "src"):
             if values.get(name) is not None:
                 self.links.append(values[name] or "")

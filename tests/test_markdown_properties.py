@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from glossator.errors import Diagnostics
 from glossator.markdown import GlossaryLinking, Where, make_markdown, render_fragment, render_source
 from glossator.markdown.anchors import Span
-from glossator.markdown.glossary import GlossaryMatcher
+from glossator.markdown.anchortext import build_anchor_text
+from glossator.markdown.glossary import GlossaryMatcher, link_terms
 from glossator.markdown.matching import MatchText, find_all, normalize_query
 from glossator.models import Note, Term
 
-from markdown_fixtures import check_structure, highlighted, parse_strict, squash
+from markdown_fixtures import check_structure, highlighted, parse_strict, squash, visible_text
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -118,7 +119,8 @@ def unique_passage(text: str, start: int, length: int) -> tuple[int, int] | None
         start += 1
     end = min(len(text), start + max(1, length))
     while end <= len(text):
-        if not text[end - 1].isspace() and len(find_all(key, normalize_query(text[start:end]))) == 1:
+        passage = text[start:end]
+        if not passage[-1].isspace() and len(find_all(key, normalize_query(passage))) == 1:
             return start, end
         end += 1
     return None
@@ -258,11 +260,7 @@ def test_glossary_links_never_overlap_and_spell_their_term(body: str, data) -> N
 @SETTINGS
 @given(body=documents, data=st.data())
 def test_glossary_link_offsets_are_ordered_and_disjoint(body: str, data) -> None:
-    from glossator.markdown.glossary import link_terms
-
     tokens = MD.parse(body)
-    from glossator.markdown.anchortext import build_anchor_text
-
     anchor = build_anchor_text(tokens)
     terms = data.draw(glossary(anchor.text), label="terms")
     assume(terms)
@@ -300,8 +298,6 @@ def test_fragments_parse_and_show_their_text(body: str, data) -> None:
     html = render_fragment(MD, body, where=Where("a.yaml", 1, []), glossary=linking, diags=diags)
     parse_strict(html)
     assert 'id="p' not in html and "permalink" not in html
-    from markdown_fixtures import visible_text
-
     assert visible_text(html) == squash(text)
 
 

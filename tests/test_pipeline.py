@@ -73,6 +73,11 @@ def test_a_new_title_rewrites_the_pages_showing_it_and_links_the_rest(
         "tags/public-works/index.html",
         "glossary/index.html",                # "Appears in" of lamplighter
         "ode-to-the-beacon/index.html",       # its "Earlier" link
+        "letter-on-the-bells/citation.json",  # its citation downloads
+        "letter-on-the-bells/citation.bib",
+        "letter-on-the-bells/citation.ris",
+        "letter-on-the-bells/annotations.jsonld",  # the collection's label
+        "feed.xml",                           # the entry's title
     }
     for rel in rewritten:
         assert after[rel][0] != before[rel][0]

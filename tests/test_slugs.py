@@ -1,6 +1,9 @@
-"""slug(s): NFKD, drop combining marks, casefold, delete the apostrophes ' ’ ʼ, map đ→d ø→o
+"""The slug rule, one case per step.
+
+``slug(s)`` = NFKD, drop combining marks, casefold, delete the apostrophes ' ’ ʼ, map đ→d ø→o
 ß→ss æ→ae œ→oe ł→l þ→th, replace every run of other characters outside [a-z0-9] by ``-``,
-strip ``-``; the result may be empty."""
+strip ``-``; the result may be empty.
+"""
 
 from __future__ import annotations
 

@@ -67,9 +67,7 @@ def example() -> tuple[Site, list[RenderedDocument]]:
 
 def export(site: Site, doc: RenderedDocument) -> dict:
     page = absolute_url(site.config.base_url, document_page(doc.source.slug))
-    notes = site.annotations.get(doc.source.stem)
-    return annotation_collection(doc, page_url=page, collection_url=page + "annotations.jsonld",
-                                 markdown={n.id: n.note for n in notes.notes} if notes else {})
+    return annotation_collection(doc, page_url=page, collection_url=page + "annotations.jsonld")
 
 
 def annotations_of(collection: dict) -> list[dict]:
@@ -237,22 +235,13 @@ def test_a_synthetic_document_with_astral_characters():
     site = Site(ROOT, config, [source], {"s": notes}, load_site(ROOT, Diagnostics()).glossary)
     doc = renderer_for(site).render(source, notes, Diagnostics())
     (item,) = annotations_of(annotation_collection(
-        doc, page_url="https://e.org/s/", collection_url="https://e.org/s/annotations.jsonld",
-        markdown={"n1": "A **note**.\n"}))
+        doc, page_url="https://e.org/s/", collection_url="https://e.org/s/annotations.jsonld"))
     assert doc.anchor.text == "𝔄 first para. The 𝔅 passage here."
     assert item["target"]["selector"][1] == {"type": "TextPositionSelector",
                                              "start": 18, "end": 27}
     assert len(doc.anchor.text[:18].encode("utf-16-le")) // 2 == 19  # UTF-16 would say 19
     assert item["body"][0]["value"] == "A **note**.\n"
     assert item["body"][1]["value"] == "<p>A <strong>note</strong>.</p>\n"
-
-
-def test_missing_markdown_is_an_error_not_a_silent_gap(example):
-    _site, docs = example
-    doc = docs[0]
-    with pytest.raises(ValueError, match=doc.notes[0].id):
-        annotation_collection(doc, page_url="https://e.org/", collection_url="https://e.org/c",
-                              markdown={})
 
 
 def test_absolute_links_resolve_escaped_relative_addresses():

@@ -528,11 +528,51 @@
     window.addEventListener("resize", hide);
   }
 
+  // -- Copy buttons beside formatted citations ---------------------------------------------
+  // Without the script the buttons stay hidden and the citation text is selectable as usual.
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // file:// and plain http: select the text in a temporary field and copy it
+    const field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    const copied = document.execCommand("copy");
+    field.remove();
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function setUpCopyButtons() {
+    document.querySelectorAll("button.copy-citation[data-copy]").forEach(function (button) {
+      const source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) return;
+      const label = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        const text = source.textContent.replace(/\s+/g, " ").trim();
+        copyText(text).then(function () {
+          button.textContent = "Copied";
+        }, function () {
+          button.textContent = "Select the text to copy";
+        }).then(function () {
+          setTimeout(function () { button.textContent = label; }, 2000);
+        });
+      });
+    });
+  }
+
   // -- Start ---------------------------------------------------------------------------------
 
   function init() {
     setUpNotes();
     setUpGlossaryPopovers();
+    setUpCopyButtons();
   }
 
   if (document.readyState === "loading") {
