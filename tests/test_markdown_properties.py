@@ -117,6 +117,8 @@ def unique_passage(text: str, start: int, length: int) -> tuple[int, int] | None
     key = MatchText.of(text).key
     while start < len(text) and text[start].isspace():
         start += 1
+    if start == len(text):
+        return None
     end = min(len(text), start + max(1, length))
     while end <= len(text):
         passage = text[start:end]
