@@ -64,7 +64,7 @@ class DocumentRenderer:
         linking = GlossaryLinking(self.matcher, self.glossary_href,
                                   self.config.glossary_links)
         intro = self._fragment(annotations.introduction, linking, diags,
-                               Location(annotations.path, annotations.introduction_line))
+                               annotations.introduction_start or Location(annotations.path))
         notes_html = {n.id: self._fragment(n.note, linking, diags, n.note_location)
                       for n in annotations.notes}
         rendered_notes: list[RenderedNote] = []
@@ -91,6 +91,6 @@ class DocumentRenderer:
         """An introduction or a note; ``where`` is the line its Markdown text starts on."""
         if not text.strip() or where is None:
             return ""
-        located = Where(where.path, where.line, text.split("\n"))
+        located = Where(where.path, where.line, text.split("\n"), where.col)
         return render_fragment(self.md, text, where=located, glossary=linking, diags=diags,
                                unsafe_html=self.config.unsafe_html)

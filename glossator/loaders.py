@@ -131,7 +131,7 @@ def load_annotations(root: Path, rel: str, diags: Diagnostics) -> Annotations | 
                     hints=["each note starts with '- quote: …'"])
         notes = []
     return Annotations(stem, rel, values["introduction"], _load_notes(doc, notes or [], diags),
-                       introduction_line=doc.content_line("introduction"))
+                       introduction_start=doc.content_start("introduction"))
 
 
 def _load_notes(doc: YamlDoc, items: list, diags: Diagnostics) -> list[Note]:
@@ -150,7 +150,7 @@ def _load_notes(doc: YamlDoc, items: list, diags: Diagnostics) -> list[Note]:
                         hints=["quote the passage the note is about"])
             continue
         notes.append(Note(id=note_id, location=doc.loc("notes", i, "quote"),
-                          note_location=Location(doc.path, doc.content_line("notes", i, "note")),
+                          note_location=doc.content_start("notes", i, "note"),
                           prefix_location=doc.loc("notes", i, "prefix"),
                           suffix_location=doc.loc("notes", i, "suffix"), **values))
     _check_note_ids(doc, items, notes, diags)

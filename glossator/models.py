@@ -153,7 +153,7 @@ class Annotations:
     path: str
     introduction: str = ""
     notes: list[Note] = field(default_factory=list)
-    introduction_line: int = 1  # 1-based file line where the introduction's text starts
+    introduction_start: Location | None = None  # where the introduction's text starts
 
 
 @dataclass

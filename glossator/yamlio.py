@@ -145,9 +145,25 @@ class YamlDoc:
         """Scalar style: None (plain or not a scalar), ``'``, ``"``, ``|`` or ``>``."""
         return self._styles.get(keys)
 
-    def content_line(self, *keys: Any) -> int:
-        """1-based file line where the scalar's text starts (the line after ``|``/``>``)."""
-        return self.loc(*keys).line + (self._styles.get(keys) in ("|", ">"))
+    def content_start(self, *keys: Any) -> Location:
+        """Where the scalar's text itself starts: after an opening quote, or, for a block
+        scalar, at the indentation of its first line (Markdown inside YAML is located so)."""
+        start = self.loc(*keys)
+        style = self._styles.get(keys)
+        if style in ('"', "'"):
+            return Location(start.path, start.line, start.col + 1)
+        if style not in ("|", ">") or self._lines is None:
+            return start
+        first = self._line_text(start.line - self._lines.offset)  # the line after "|"
+        return Location(start.path, start.line + 1, len(first) - len(first.lstrip(" ")) + 1)
+
+    def _line_text(self, index: int) -> str:
+        """The text of 0-based line ``index`` of the YAML."""
+        starts = self._lines.starts if self._lines else []
+        if not 0 <= index < len(starts):
+            return ""
+        end = self._text.find("\n", starts[index])
+        return self._text[starts[index]:end if end != -1 else len(self._text)]
 
 
 class _Builder:

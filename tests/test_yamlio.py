@@ -246,9 +246,12 @@ def test_locations_raw_and_style(loader):
     assert doc.key_loc("notes", 0, "quote") == Location("data/x.yaml", 5, 5)
     assert doc.end_loc("notes", 0, "quote") == Location("data/x.yaml", 5, 22)
     assert doc.loc("notes", 0, "note") == Location("data/x.yaml", 6, 11)
-    assert (doc.style("notes", 0, "note"), doc.content_line("notes", 0, "note")) == ("|", 7)
-    assert (doc.style("notes", 1, "quote"), doc.content_line("notes", 1, "quote")) == (">", 9)
-    assert doc.content_line("title") == 2
+    assert doc.style("notes", 0, "note") == "|"
+    assert doc.content_start("notes", 0, "note") == Location("data/x.yaml", 7, 7)
+    assert doc.style("notes", 1, "quote") == ">"
+    assert doc.content_start("notes", 1, "quote") == Location("data/x.yaml", 9, 7)
+    assert doc.content_start("title") == Location("data/x.yaml", 2, 9)  # after the quote
+    assert doc.content_start("language") == Location("data/x.yaml", 3, 11)
     assert doc.loc("notes", 5, "quote") == Location("data/x.yaml", 5, 3)  # nearest ancestor
     assert doc.key_loc("nope") == Location("data/x.yaml", 2, 1)
     assert doc.raw("notes") is None and doc.style("notes") is None

@@ -28,12 +28,13 @@ class Where:
     path: str
     first_line: int  # 1-based file line of the Markdown text's first line
     lines: list[str]
+    first_col: int = 1  # 1-based column of the text's lines (indented Markdown inside YAML)
 
     def locate(self, line: int, needle: str) -> Location:
         """The location of ``needle`` on body line ``line`` (0-based), or of the line."""
         text = self.lines[line] if 0 <= line < len(self.lines) else ""
         col = text.find(needle) + 1 if needle and needle in text else 1
-        return Location(self.path, self.first_line + line, max(col, 1))
+        return Location(self.path, self.first_line + line, max(col, 1) + self.first_col - 1)
 
 
 def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
