@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         if name == "build":
             verb.add_argument("--output", type=Path, help="output folder (default: the "
                               "config's output_dir)")
+            verb.add_argument("--no-search", action="store_true",
+                              help="skip the search index (quicker builds)")
     serve = verbs.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     serve.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
@@ -86,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     root = args.site.resolve()
     options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
-                           strict=args.strict, check_only=args.verb == "check")
+                           strict=args.strict, check_only=args.verb == "check",
+                           search=not getattr(args, "no_search", False))
     if options.output is not None:
         options.output = options.output.resolve()
     try:

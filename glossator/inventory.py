@@ -77,6 +77,8 @@ def _wrong_suffix(rel: str, actual: str, wanted: str, diags: Diagnostics) -> Non
 
 HOME = "index.html"
 GLOSSARY_PAGE = "glossary/index.html"
+NOTES_PAGE = "notes/index.html"
+SEARCH_PAGE = "search/index.html"
 TAGS_PAGE = "tags/index.html"
 NOT_FOUND_PAGE = "404.html"
 ASSETS = "assets"

@@ -67,6 +67,7 @@ def _doc_entry(doc: RenderedDocument, site: Site) -> dict[str, Any]:
         "authors": [a.display() for a in s.authors], "date_iso": s.date.iso(),
         "date_display": s.date.display(), "publisher": s.publisher, "summary": s.summary,
         "tags": [_tag_entry(site, slug(t)) for t in s.tags], "draft": s.draft,
+        "date_sort": s.date.earliest().isoformat(), "title_sort": s.title.casefold(),
     }
 
 
@@ -192,6 +193,9 @@ def render_pages(site: Site, index: Index, theme: Theme, definitions: dict[str, 
                        chrono[i + 1] if i + 1 < len(chrono) else None)
     _glossary_page(pages, site, index, definitions)
     _tag_pages(pages, site, index)
+    _notes_page(pages, site, index)
+    tags = [_tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
+    pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)
     for name, path in theme.static_files().items():
         pages.outputs[inv.asset(name)] = path.read_bytes()
@@ -217,6 +221,17 @@ def _glossary_page(pages: PageRenderer, site: Site, index: Index,
               "documents": [_doc_entry(d, site) for d in index.back_links.get(t.id, [])]}
              for t in sorted(site.glossary.terms, key=alphabetical)]
     pages.page(inv.GLOSSARY_PAGE, "glossary.html", "glossary", "Glossary", terms=terms)
+
+
+def _notes_page(pages: PageRenderer, site: Site, index: Index) -> None:
+    """Every note, document by document (newest first), with its passage."""
+    documents = []
+    for doc in index.documents:
+        if doc.notes:
+            notes = [{"id": n.id, "number": n.number, "html": n.html, "author": n.author,
+                      "passage": doc.anchor.text[n.start:n.end]} for n in doc.notes]
+            documents.append({**_doc_entry(doc, site), "notes": notes})
+    pages.page(inv.NOTES_PAGE, "notes.html", "notes", "All notes", documents=documents)
 
 
 def _tag_pages(pages: PageRenderer, site: Site, index: Index) -> None:

@@ -17,7 +17,8 @@ from .documents import DocumentRenderer, RenderedDocument, RenderedNote
 from .errors import BuildFailed, Diagnostics, Location
 from .markdown import Where, make_markdown, render_fragment
 from .markdown.glossary import GlossaryMatcher
-from .pages import build_index, render_pages
+from . import search
+from .pages import Index, build_index, render_pages
 from .loaders import load_config
 from .site import Site, load_site
 from .templates import TemplateFailed, Theme
@@ -30,6 +31,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     check_only: bool = False
+    search: bool = True  # build the Pagefind index (``--no-search`` skips it)
 
 
 @dataclass
@@ -72,8 +74,35 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
                          documents=len(published), outputs=outputs)
     if not options.check_only:
         report.output_dir = options.output or site.config.output_path(root)
+        if options.search:
+            outputs.update(search_index(site, index, definitions, outputs, report.output_dir,
+                                        diags))
         report.result = write_outputs(root, report.output_dir, outputs, diags)
     return report
+
+
+def search_index(site: Site, index: Index, definitions: dict[str, str],
+                 outputs: dict[str, bytes], output_dir: Path,
+                 diags: Diagnostics) -> dict[str, bytes]:
+    """Pagefind's files: the published ones when no indexed page changed, else a new run."""
+    pages = {inv.document_page(d.source.slug): outputs[inv.document_page(d.source.slug)]
+             for d in index.documents}
+    pages[inv.GLOSSARY_PAGE] = outputs[inv.GLOSSARY_PAGE]
+    previous = search.previous_index(output_dir, pages)
+    if previous is not None:
+        return previous
+    records: dict[str, str] = {}
+    for doc in index.documents:
+        records.update(search.note_records(doc))
+    records.update(search.term_records(site.glossary.terms, definitions,
+                                       site.config.language))
+    try:
+        return search.build_index({p: d for p, d in pages.items() if p != inv.GLOSSARY_PAGE},
+                                  records)
+    except search.SearchFailed as exc:
+        diags.error(Location(inv.CONFIG_FILE), f"the search index could not be built: {exc}",
+                    hints=["build with --no-search to publish without search"])
+        raise BuildFailed(diags)
 
 
 def output_dir_for(root: Path, options: BuildOptions) -> Path:

@@ -23,7 +23,7 @@ DRAFT = "notes-toward-a-history/index.html"
 
 def built(make_site: Callable[..., Path], glossator: Callable[..., Run], *args: str) -> Path:
     site = make_site("basic")
-    result = glossator("build", *args, site)
+    result = glossator("build", "--no-search", *args, site)
     assert (result.code, result.err) == (0, ""), result.err
     return site
 
@@ -45,7 +45,7 @@ def test_a_second_build_with_nothing_changed_touches_nothing(
         make_site: Callable[..., Path], glossator: Callable[..., Run]) -> None:
     site = built(make_site, glossator)
     before = snapshot(site / "output")
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 0
     assert result.out.startswith("nothing changed in ")
     assert snapshot(site / "output") == before  # bytes, inodes, mtimes; the folder's too
@@ -59,7 +59,7 @@ def test_a_new_title_rewrites_the_pages_showing_it_and_links_the_rest(
     edit(site / "sources" / "letter-on-the-bells.md", "title: Letter on the Ringing of Bells",
          "title: Letter on the Tolling of Bells")
 
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
 
     assert result.code == 0
     after = snapshot(site / "output")
@@ -78,6 +78,7 @@ def test_a_new_title_rewrites_the_pages_showing_it_and_links_the_rest(
         "letter-on-the-bells/citation.ris",
         "letter-on-the-bells/annotations.jsonld",  # the collection's label
         "feed.xml",                           # the entry's title
+        "notes/index.html",                   # the all-notes page's heading for it
     }
     for rel in rewritten:
         assert after[rel][0] != before[rel][0]
@@ -93,7 +94,7 @@ def test_a_removed_source_removes_its_page(make_site: Callable[..., Path],
     site = built(make_site, glossator)
     (site / "sources" / "ode-to-the-beacon.md").unlink()
     (site / "annotations" / "ode-to-the-beacon.yaml").unlink()
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 0
     files = tree_bytes(site / "output")
     assert "ode-to-the-beacon/index.html" not in files
@@ -104,7 +105,7 @@ def test_a_removed_source_removes_its_page(make_site: Callable[..., Path],
 def test_output_option_writes_elsewhere(make_site: Callable[..., Path], tmp_path: Path,
                                         glossator: Callable[..., Run]) -> None:
     site = make_site("basic")
-    result = glossator("build", "--output", tmp_path / "public", site)
+    result = glossator("build", "--no-search", "--output", tmp_path / "public", site)
     assert result.code == 0
     assert (tmp_path / "public" / "index.html").is_file()
     assert not (site / "output").exists()
@@ -185,7 +186,7 @@ def test_a_write_failure_leaves_the_output_as_it_was(
     edit(site / "sources" / "letter-on-the-bells.md", "Sir,", "Dear Sir,")
     inject(monkeypatch)
 
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
 
     monkeypatch.undo()
     assert result.code == 3
@@ -194,7 +195,7 @@ def test_a_write_failure_leaves_the_output_as_it_was(
     assert "Traceback" not in result.err
     assert snapshot(site / "output") == before
     assert_no_leftovers(site)
-    assert glossator("build", site).code == 0  # and the next build works
+    assert glossator("build", "--no-search", site).code == 0  # and the next build works
     assert "Dear Sir," in (site / "output" / "letter-on-the-bells" / "index.html").read_text()
 
 
@@ -203,7 +204,7 @@ def test_a_first_build_that_fails_to_write_creates_no_output(
         monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site("basic")
     _fail_write(monkeypatch, after=3)  # mid-way through staging
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 3
     assert not (site / "output").exists()
     assert_no_leftovers(site)
@@ -215,7 +216,7 @@ def test_input_errors_leave_the_output_as_it_was(make_site: Callable[..., Path],
     before = snapshot(site / "output")
     edit(site / "annotations" / "letter-on-the-bells.yaml", "quote: rung at dusk",
          "quote: rung at noon")
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 1
     assert "annotations/letter-on-the-bells.yaml:3:12: error: quote \"rung at noon\" not " \
            "found in sources/letter-on-the-bells.md" in result.err
@@ -230,7 +231,7 @@ def test_drafts_are_published_only_with_the_drafts_option(
     site = built(make_site, glossator)
     assert not (site / "output" / DRAFT).exists()
 
-    result = glossator("build", "--drafts", site)
+    result = glossator("build", "--no-search", "--drafts", site)
 
     assert result.code == 0
     output = site / "output"
@@ -256,7 +257,7 @@ def test_an_error_in_a_draft_fails_the_build(
     site = built(make_site, glossator)
     before = snapshot(site / "output")
     edit(site / file, old, new)
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 1
     assert result.err.splitlines()[0] == message
     assert snapshot(site / "output") == before
@@ -267,7 +268,7 @@ def test_a_note_on_a_draft_is_anchored_too(make_site: Callable[..., Path],
     site = built(make_site, glossator)
     (site / "annotations" / "notes-toward-a-history.yaml").write_text(
         "notes:\n  - quote: rebuilt three times\n    note: A misquote.\n", encoding="utf-8")
-    result = glossator("build", site)
+    result = glossator("build", "--no-search", site)
     assert result.code == 1
     assert result.err.startswith(
         "annotations/notes-toward-a-history.yaml:2:12: error: quote \"rebuilt three times\" "

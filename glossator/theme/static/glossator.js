@@ -567,12 +567,40 @@
     });
   }
 
+  // -- Sorting the list of documents (index page) -------------------------------------------
+  // The page lists documents newest first; the buttons reorder the cards in place.
+
+  const SORTS = {
+    newest: function (a, b) { return b.dataset.date.localeCompare(a.dataset.date); },
+    oldest: function (a, b) { return a.dataset.date.localeCompare(b.dataset.date); },
+    title: function (a, b) { return a.dataset.title.localeCompare(b.dataset.title); },
+  };
+
+  function setUpSorting() {
+    const controls = document.querySelector(".sort-controls");
+    const list = document.querySelector(".doc-list");
+    if (!controls || !list) return;
+    controls.hidden = false;
+    controls.addEventListener("click", function (event) {
+      const button = event.target.closest("button[data-sort]");
+      if (!button) return;
+      const cards = Array.from(list.querySelectorAll(":scope > .doc-card"));
+      cards.sort(SORTS[button.dataset.sort]).forEach(function (card) {
+        list.appendChild(card);
+      });
+      controls.querySelectorAll("button[data-sort]").forEach(function (other) {
+        other.setAttribute("aria-pressed", String(other === button));
+      });
+    });
+  }
+
   // -- Start ---------------------------------------------------------------------------------
 
   function init() {
     setUpNotes();
     setUpGlossaryPopovers();
     setUpCopyButtons();
+    setUpSorting();
   }
 
   if (document.readyState === "loading") {

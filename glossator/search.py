@@ -1,0 +1,126 @@
+"""Full-text search with Pagefind: documents, notes and glossary entries as results.
+
+Pagefind indexes HTML files, one result per file. Documents are indexed from their pages
+(notes, definitions and the citation block left out); each note and each glossary entry gets
+a small *record* file of its own, so that it is a result of its own, filtered by ``type``
+(``document``, ``note``, ``glossary``) and ``tag``. The record files are written to a
+temporary folder beside the staged pages, never published: a record's ``target`` metadata
+is the address it opens (the document at the note, the glossary at the entry), relative to
+the site's root, and the search page links there.
+
+Pagefind runs once over whole folders (``python -m pagefind``); its files are returned as
+``{"pagefind/…": bytes}`` for the writer. When no HTML page changed, the previous index is
+kept as it is (Pagefind has no incremental mode and costs seconds on large sites).
+"""
+
+from __future__ import annotations
+
+import html
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import inventory as inv
+from .documents import RenderedDocument
+from .models import Term
+
+SEARCH_DIR = "pagefind"
+# Page parts that are not the document's own text (notes and definitions have records).
+EXCLUDED = (".margin-note", ".permalink", ".note-ref", ".page-glossary", ".citation",
+            ".prev-next", ".notes-toggle", ".visually-hidden")
+
+
+class SearchFailed(Exception):
+    """Pagefind could not be run or failed; the message says why."""
+
+
+def _record(*, lang: str, title: str, body: str, kind: str, target: str,
+            tags: list[str] = (), context: str = "") -> str:
+    """One search record: a page whose only text is ``body``."""
+    esc = html.escape
+    filters = "".join(f'<span data-pagefind-filter="tag">{esc(t)}</span>' for t in tags)
+    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            f"<title>{esc(title)}</title></head><body>"
+            f'<main data-pagefind-body>'
+            f'<div data-pagefind-ignore hidden>'
+            f'<span data-pagefind-meta="target">{esc(target)}</span>'
+            f'<span data-pagefind-meta="context">{esc(context)}</span>'
+            f'<span data-pagefind-filter="type">{kind}</span>{filters}</div>'
+            f"<h1>{esc(title)}</h1>{body}</main></body></html>")
+
+
+def note_records(doc: RenderedDocument) -> dict[str, str]:
+    """A record per note: its passage and text; it opens the document at the note."""
+    s = doc.source
+    records = {}
+    for note in doc.notes:
+        passage = doc.anchor.text[note.start:note.end]
+        target = inv.document_page(s.slug) + f"#note-{note.id}"
+        body = f"<blockquote>{html.escape(passage)}</blockquote>{note.html}"
+        records[f"notes/{s.slug}/{note.id}.html"] = _record(
+            lang=s.language, title=f"Note {note.number}: {_shortened(passage)}", body=body,
+            kind="note", target=target, tags=s.tags, context=s.title)
+    return records
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def term_records(terms: list[Term], definitions: dict[str, str], language: str) -> dict[str, str]:
+    """A record per glossary entry; it opens the glossary at the entry."""
+    return {f"glossary/{t.id}.html": _record(
+        lang=language, title=t.term, body=definitions[t.id] + "".join(
+            f"<p>{html.escape(a)}</p>" for a in t.aliases),
+        kind="glossary", target=f"{inv.GLOSSARY_PAGE}#{t.id}", context="Glossary")
+        for t in terms}
+
+
+def build_index(pages: dict[str, bytes], records: dict[str, str]) -> dict[str, bytes]:
+    """Run Pagefind over the document pages and the records; return its files."""
+    with tempfile.TemporaryDirectory(prefix="glossator-search-") as tmp:
+        tree, out = Path(tmp) / "site", Path(tmp) / "index"
+        for rel, data in pages.items():
+            _write(tree / rel, data)
+        for rel, text in records.items():
+            _write(tree / "_records" / rel, text.encode("utf-8"))
+        _run_pagefind(tree, out)
+        return {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _run_pagefind(tree: Path, out: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(out),
+               "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchFailed(f"could not run Pagefind: {exc}") from exc
+    if result.returncode != 0 or not (out / "pagefind.js").is_file():
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise SearchFailed(f"Pagefind failed: {detail[0]}")
+
+
+def previous_index(output_dir: Path, pages: dict[str, bytes]) -> dict[str, bytes] | None:
+    """The published index, when every indexed page is byte-identical to the published one."""
+    index_dir = output_dir / SEARCH_DIR
+    if not (index_dir / "pagefind.js").is_file():
+        return None
+    for rel, data in pages.items():
+        try:
+            if (output_dir / rel).read_bytes() != data:
+                return None
+        except OSError:
+            return None
+    return {f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}": p.read_bytes()
+            for p in sorted(index_dir.rglob("*")) if p.is_file()}

@@ -1,0 +1,97 @@
+"""The search index: what Pagefind indexes, when it is rebuilt, and what happens without it.
+
+Searching itself (a word of the text finds the document, a word only in a note finds the
+note) is checked in a real browser in ``tests/browser/``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import Run, snapshot
+from glossator import search
+from glossator.errors import Diagnostics
+from glossator.pipeline import render_documents
+from glossator.site import load_site
+from glossator.templates import Theme
+
+
+def test_a_build_publishes_a_pagefind_index_and_a_search_page(
+        example_site: Path, glossator: Callable[..., Run]) -> None:
+    assert glossator("build", example_site).code == 0
+    output = example_site / "output"
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    entry = (output / "pagefind" / "pagefind-entry.json").read_text()
+    # 3 documents + 20 notes + 11 glossary entries, each its own result
+    assert re.search(r'"page_count":34\b', entry), entry
+    page = (output / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<script type="module" src="../assets/search.js"></script>' in page
+    assert '<option value="Collective defence">Collective defence</option>' in page
+
+
+def test_notes_and_glossary_entries_are_records_that_open_their_place(
+        example_site: Path) -> None:
+    diags = Diagnostics()
+    site = load_site(example_site, diags)
+    docs = render_documents(site, Theme(example_site), diags)
+    statement = next(d for d in docs if d.source.slug.startswith("joint"))
+    records = search.note_records(statement)
+    assert len(records) == len(statement.notes) == 13
+    raqqa = records["notes/joint-statement-syria-2017-11-11/raqqa.html"]
+    assert ('<span data-pagefind-meta="target">joint-statement-syria-2017-11-11/index.html'
+            '#note-raqqa</span>') in raqqa
+    assert '<span data-pagefind-filter="type">note</span>' in raqqa
+    assert '<span data-pagefind-filter="tag">Syria</span>' in raqqa
+    assert "Raqqa" in raqqa
+    terms = search.term_records(site.glossary.terms, {t.id: "<p>def</p>" for t in
+                                                      site.glossary.terms}, "en")
+    assert ('<span data-pagefind-meta="target">glossary/index.html#kremlin</span>'
+            in terms["glossary/kremlin.html"])
+
+
+def test_an_unchanged_site_keeps_its_index_and_a_changed_note_rebuilds_it(
+        example_site: Path, glossator: Callable[..., Run]) -> None:
+    assert glossator("build", example_site).code == 0
+    index = example_site / "output" / "pagefind"
+    before = snapshot(index)
+    assert glossator("build", example_site).code == 0
+    assert snapshot(index) == before  # same files, inodes and mtimes: Pagefind did not run
+    notes = example_site / "annotations" / "charter-of-the-united-nations-article-51.yaml"
+    notes.write_text(notes.read_text(encoding="utf-8").replace(
+        "a right that the Charter", "a right that the Charter of 1945"), encoding="utf-8")
+    assert glossator("build", example_site).code == 0
+    assert snapshot(index) != before
+
+
+def test_no_search_publishes_no_index(example_site: Path, glossator: Callable[..., Run]) -> None:
+    assert glossator("build", "--no-search", example_site).code == 0
+    assert not (example_site / "output" / "pagefind").exists()
+    assert (example_site / "output" / "search" / "index.html").is_file()  # it says why
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
+        example_site: Path, glossator: Callable[..., Run],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert glossator("build", "--no-search", example_site).code == 0
+    before = snapshot(example_site / "output")
+
+    def broken(tree: Path, out: Path) -> None:
+        raise search.SearchFailed("Pagefind failed: out of memory")
+    monkeypatch.setattr(search, "_run_pagefind", broken)
+    result = glossator("build", example_site)
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "site_config.yaml:1:1: error: the search index could not be built: Pagefind failed: "
+        "out of memory",
+        "    hint: build with --no-search to publish without search"]
+    assert snapshot(example_site / "output") == before
+
+
+def test_shortened_titles_end_at_a_word():
+    assert search._shortened("meeting on the margins of the APEC conference in Da Nang, "
+                             "Vietnam") == "meeting on the margins of the APEC conference in Da Nang…"
+    assert search._shortened("short") == "short"
