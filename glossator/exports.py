@@ -99,18 +99,26 @@ def babel_name(language: str) -> str | None:
 
 # biblatex ------------------------------------------------------------------------------------
 
+_ESCAPE = str.maketrans(_LATEX)
+_ESCAPE_LONE_BRACES = str.maketrans({**_LATEX, **_LONE_BRACES})
+
+
 def latex_escape(text: str) -> str:
     """``text`` with the LaTeX specials escaped; braces stay balanced for BibTeX."""
-    table = _LATEX if _balanced(text) else {**_LATEX, **_LONE_BRACES}
-    return "".join(table.get(c, c) for c in text)
+    return text.translate(_ESCAPE if _balanced(text) else _ESCAPE_LONE_BRACES)
 
 
 def _balanced(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
     for c in text:
-        depth += {"{": 1, "}": -1}.get(c, 0)
-        if depth < 0:
-            return False
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
     return depth == 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import Diagnostics, Location
@@ -103,9 +104,13 @@ def asset(name: str) -> str:
 
 def relative_url(from_page: str, to_path: str, fragment: str = "") -> str:
     """The link from output page ``from_page`` to output path ``to_path``."""
-    start = posixpath.dirname(from_page) or "."
-    url = posixpath.relpath(to_path, start)
+    url = _relative(posixpath.dirname(from_page) or ".", to_path)
     return f"{url}#{fragment}" if fragment else url
+
+
+@lru_cache(maxsize=65536)
+def _relative(start: str, to_path: str) -> str:
+    return posixpath.relpath(to_path, start)
 
 
 def absolute_url(base_url: str, to_path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 RESERVED_SLUGS = frozenset({"glossary", "tags", "notes", "search", "pagefind", "assets"})
 
@@ -18,6 +19,7 @@ _LETTERS = str.maketrans({"đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "o
 _OTHER = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     # combining marks are general category M; some (U+20DD, U+0903, U+FE0F) have class 0
