@@ -1,8 +1,10 @@
 """Rendering one document: its text with notes and glossary links, introduction, citations.
 
-The result, a :class:`RenderedDocument`, holds everything a page template and the
-cross-document index (glossary back-links) need; it is plain data, so documents can be
-rendered in any order (or in parallel) before the pages are written.
+The result, a :class:`RenderedDocument`, holds everything the document's own page and files
+need. What the rest of the site needs from it (listings, back-links, the feed, checks that
+span documents) is its much smaller :class:`DocumentSummary`, which is also what the build
+cache keeps: documents can be rendered in any order, in parallel, or not at all when their
+summary is still valid.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from markdown_it import MarkdownIt
 
 from .citations import CitationRenderer, FormattedCitation, csl_item
 from .config import SiteConfig
-from .errors import Diagnostics, Location
+from .errors import Diagnostic, Diagnostics, Location
 from .markdown import GlossaryLinking, Where, render_fragment, render_source
 from .markdown.anchors import Span
 from .markdown.anchortext import AnchorText
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Source
+from .serialize import (diagnostic_from_json, diagnostic_to_json, source_from_json,
+                        source_to_json)
 
 
 @dataclass
@@ -45,6 +49,57 @@ class RenderedDocument:
     csl: dict[str, Any]
     citations: list[FormattedCitation] = field(default_factory=list)
 
+    @property
+    def description(self) -> str:
+        return self.source.summary or first_words(self.anchor.text)
+
+
+@dataclass
+class NoteSummary:
+    id: str
+    number: int
+    passage: str  # the anchored passage, as in the anchor text
+    html: str
+    author: str = ""
+
+
+@dataclass
+class DocumentSummary:
+    """A rendered document as the rest of the site sees it (JSON-serialisable)."""
+
+    source: Source  # without its body
+    terms_used: list[str]
+    notes: list[NoteSummary]
+    description: str  # the summary, else the text's first words (meta description)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    input_key: str = ""  # the cache's fingerprint of the document's own inputs
+
+    @classmethod
+    def of(cls, doc: RenderedDocument, warnings: list[Diagnostic]) -> DocumentSummary:
+        notes = [NoteSummary(n.id, n.number, doc.anchor.text[n.start:n.end], n.html, n.author)
+                 for n in doc.notes]
+        return cls(doc.source, sorted(doc.terms_used), notes, doc.description, warnings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": source_to_json(self.source), "terms_used": self.terms_used,
+                "notes": [vars(n) for n in self.notes], "description": self.description,
+                "warnings": [diagnostic_to_json(d) for d in self.warnings],
+                "input_key": self.input_key}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentSummary:
+        return cls(source_from_json(data["source"]), list(data["terms_used"]),
+                   [NoteSummary(**n) for n in data["notes"]], data["description"],
+                   [diagnostic_from_json(d) for d in data["warnings"]], data["input_key"])
+
+
+def first_words(text: str, limit: int = 160) -> str:
+    """The start of ``text``, cut at a word, for descriptions."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
 
 @dataclass
 class DocumentRenderer:
@@ -54,7 +109,7 @@ class DocumentRenderer:
     config: SiteConfig
     matcher: GlossaryMatcher | None
     citations: CitationRenderer
-    note_template: Callable[[RenderedNote], str]
+    note_template: Callable[[RenderedNote, Diagnostics], str]
     glossary_href: Callable[[str], str]  # term id -> URL from a document page
     page_url: Callable[[Source], str]  # absolute URL of a document's page
 
@@ -71,9 +126,10 @@ class DocumentRenderer:
 
         def note_html(span: Span) -> str:
             note = RenderedNote(span.note.id, span.number, notes_html[span.note.id],
-                                span.note.note, span.note.author, span.note.quote, span.start, span.end)
+                                span.note.note, span.note.author, span.note.quote,
+                                span.start, span.end)
             rendered_notes.append(note)
-            return self.note_template(note)
+            return self.note_template(note, diags)
 
         body = render_source(
             self.md, source.body, annotations.notes,

@@ -94,6 +94,11 @@ def document_file(slug: str, name: str) -> str:
     return f"{slug}/{name}"
 
 
+def notes_page(number: int) -> str:
+    """Page ``number`` of the all-notes listing (1: ``notes/index.html``)."""
+    return NOTES_PAGE if number == 1 else f"notes/page/{number}/index.html"
+
+
 def tag_page(tag_slug: str) -> str:
     return f"tags/{tag_slug}/index.html"
 

@@ -1,54 +1,67 @@
-"""From rendered documents to every output file: the listing pages and the page contexts.
+"""The site's pages, from document summaries: listings, and the page renderer they share.
 
 :func:`build_index` computes what spans documents (order, tags, glossary back-links,
-previous/next); :func:`render_pages` turns it into ``{output path: bytes}`` through the theme.
-The template contract (every variable below) is documented in ``docs/theming.md``.
+neighbours by date); :func:`listing_pages` renders every page that is not a document's own
+(home, glossary, tags, all notes, search, 404), the static files, the feed and the sitemap.
+A document's own page and files are rendered with the document (:mod:`glossator.docpage`).
+The template contract (every variable) is documented in ``docs/theming.md``.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import inventory as inv
-from .documents import RenderedDocument
+from .cache import digest
+from .config import SiteConfig
+from .documents import DocumentSummary
 from .errors import Diagnostics
-from .exports import citation_files
 from .feeds import FEED_FILE, SITEMAP_FILE, atom_feed, robots_txt, sitemap
 from .markdown.highlight import stylesheet
-from .metadata import head_tags, json_ld, script_json
 from .models import Source, Term
-from .site import Site
 from .slugs import slug
 from .templates import Theme
-from .webannotation import annotation_collection
+
+NOTES_PER_PAGE_DOCUMENTS = 50  # documents per page of the all-notes listing
 
 
 @dataclass
 class Index:
-    documents: list[RenderedDocument]  # newest first
-    tags: dict[str, list[RenderedDocument]]  # tag slug -> documents, newest first
-    back_links: dict[str, list[RenderedDocument]]  # term id -> documents linking it
-    chronological: list[RenderedDocument] = field(default_factory=list)
+    documents: list[DocumentSummary]  # published, newest first
+    tags: dict[str, list[DocumentSummary]]  # tag slug -> documents, newest first
+    back_links: dict[str, list[DocumentSummary]]  # term id -> documents linking it
+    chronological: list[DocumentSummary] = field(default_factory=list)
 
 
-def newest_first(doc: RenderedDocument) -> tuple:
-    s = doc.source
-    return (-s.date.earliest().toordinal(), s.title.casefold(), s.slug)
+def newest_first(source: Source) -> tuple:
+    return (-source.date.earliest().toordinal(), source.title.casefold(), source.slug)
 
 
-def build_index(documents: list[RenderedDocument], terms: list[Term]) -> Index:
-    ordered = sorted(documents, key=newest_first)
-    tags: dict[str, list[RenderedDocument]] = {}
+def oldest_first(source: Source) -> tuple:
+    return (source.date.earliest(), source.title.casefold(), source.slug)
+
+
+def build_index(documents: list[DocumentSummary], terms: list[Term]) -> Index:
+    ordered = sorted(documents, key=lambda d: newest_first(d.source))
+    tags: dict[str, list[DocumentSummary]] = {}
     for doc in ordered:
         for tag in doc.source.tags:
             tags.setdefault(slug(tag), []).append(doc)
-    back_links = {t.id: [d for d in ordered if t.id in d.terms_used] for t in terms}
-    chronological = sorted(ordered, key=lambda d: (d.source.date.earliest(),
-                                                   d.source.title.casefold(), d.source.slug))
-    return Index(ordered, dict(sorted(tags.items())), back_links, chronological)
+    used = {t.id: [] for t in terms}
+    for doc in ordered:
+        for term_id in doc.terms_used:
+            used.setdefault(term_id, []).append(doc)
+    chronological = sorted(ordered, key=lambda d: oldest_first(d.source))
+    return Index(ordered, dict(sorted(tags.items())), used, chronological)
+
+
+def neighbours(sources: list[Source]) -> dict[str, tuple[Source | None, Source | None]]:
+    """Each published source's previous and next source by date (slug -> (prev, next))."""
+    chrono = sorted(sources, key=oldest_first)
+    return {s.slug: (chrono[i - 1] if i else None, chrono[i + 1] if i + 1 < len(chrono) else None)
+            for i, s in enumerate(chrono)}
 
 
 def alphabetical(term: Term) -> tuple[str, str]:
@@ -60,45 +73,50 @@ def alphabetical(term: Term) -> tuple[str, str]:
 
 # Page contexts ------------------------------------------------------------------------------
 
-def _doc_entry(doc: RenderedDocument, site: Site) -> dict[str, Any]:
-    s = doc.source
+@dataclass
+class SiteInfo:
+    """What every page may show about the site (the same in the main process and workers)."""
+
+    config: SiteConfig
+    tags: dict[str, str]  # tag slug -> display name
+    terms: list[Term]
+    definitions: dict[str, str]  # term id -> definition HTML
+
+
+def doc_entry(s: Source, site: SiteInfo) -> dict[str, Any]:
+    """A document as listings, previous/next links and back-links show it."""
     return {
         "path": inv.document_page(s.slug), "slug": s.slug, "title": s.title,
         "authors": [a.display() for a in s.authors], "date_iso": s.date.iso(),
         "date_display": s.date.display(), "publisher": s.publisher, "summary": s.summary,
-        "tags": [_tag_entry(site, slug(t)) for t in s.tags], "draft": s.draft,
+        "tags": [tag_entry(site, slug(t)) for t in s.tags], "draft": s.draft,
         "date_sort": s.date.earliest().isoformat(), "title_sort": s.title.casefold(),
     }
 
 
-def _tag_entry(site: Site, tag_slug: str) -> dict[str, Any]:
+def tag_entry(site: SiteInfo, tag_slug: str) -> dict[str, Any]:
     return {"slug": tag_slug, "name": site.tags.get(tag_slug, tag_slug),
             "path": inv.tag_page(tag_slug)}
 
 
-def _source_context(s: Source) -> dict[str, Any]:
-    return {
-        "title": s.title, "authors": [a.display() for a in s.authors],
-        "date_iso": s.date.iso(), "date_display": s.date.display(), "place": s.place,
-        "publisher": s.publisher, "url": s.url, "language": s.language,
-        "summary": s.summary, "rights": s.rights, "license_url": s.license_url,
-        "added_iso": s.added.isoformat(), "added_display": s.added.strftime("%-d %B %Y"),
-        "via": [{"publisher": v.publisher, "url": v.url, "title": v.title, "note": v.note,
-                 "date_iso": v.date.iso() if v.date else "",
-                 "date_display": v.date.display() if v.date else ""} for v in s.via],
-    }
-
-
 @dataclass
 class PageRenderer:
-    site: Site
+    site: SiteInfo
     theme: Theme
     diags: Diagnostics
-    definitions: dict[str, str]  # term id -> definition HTML
     outputs: dict[str, bytes] = field(default_factory=dict)
+    # (path, context key) -> True when the published page stands as it is (build cache)
+    reuse: Callable[[str, str], bool] | None = None
+    paths: list[str] = field(default_factory=list)  # every page, rendered or reused
 
     def page(self, path: str, template: str, kind: str, title: str, *,
              absolute_links: bool = False, **context: Any) -> None:
+        self.paths.append(path)
+        if self.reuse is not None:
+            key = digest(self.theme.fingerprint(), vars(self.site.config), template, kind,
+                         title, absolute_links, context)
+            if self.reuse(path, key):
+                return
         config = self.site.config
         rel: Callable[..., str]
         if absolute_links:  # 404.html is served at any depth
@@ -108,7 +126,7 @@ class PageRenderer:
         else:
             def rel(to: str, fragment: str = "") -> str:
                 return inv.relative_url(path, to, fragment)
-        assets = {name: rel(inv.asset(name)) for name in self.asset_names}
+        assets = {name: rel(inv.asset(name)) for name in self.theme.asset_names}
         page = {"path": path, "kind": kind, "title": title,
                 "url": inv.absolute_url(config.base_url, path),
                 "canonical": None if kind == "404" else inv.absolute_url(config.base_url, path),
@@ -122,122 +140,68 @@ class PageRenderer:
                                             "assets": assets, **context}, self.diags)
         self.outputs[path] = html.encode("utf-8")
 
-    @property
-    def asset_names(self) -> list[str]:
-        return sorted({*self.theme.static_files(), "pygments.css"})
 
-    def document(self, doc: RenderedDocument, prev: RenderedDocument | None,
-                 next_: RenderedDocument | None) -> None:
-        s = doc.source
-        terms = sorted((t for t in self.site.glossary.terms if t.id in doc.terms_used),
-                       key=alphabetical)
-        context = {
-            "doc": {**_source_context(s), "tags": [_tag_entry(self.site, slug(t))
-                                                  for t in s.tags]},
-            "body_html": doc.body_html, "introduction_html": doc.introduction_html,
-            "notes": doc.notes, "citations": doc.citations,
-            "terms": [{"id": t.id, "term": t.term, "definition_html": self.definitions[t.id]}
-                      for t in terms],
-            "prev": _doc_entry(prev, self.site) if prev else None,
-            "next": _doc_entry(next_, self.site) if next_ else None,
-            "downloads": [{"label": label, "path": inv.document_file(s.slug, name),
-                           "type": kind} for name, label, kind in DOWNLOADS],
-        }
-        config = self.site.config
-        url = inv.absolute_url(config.base_url, inv.document_page(s.slug))
-        description = s.summary or _first_words(doc.anchor.text)
-        self.page(inv.document_page(s.slug), "document.html", "document", s.title,
-                  description=description,
-                  alternate_json=inv.document_file(s.slug, ANNOTATIONS_FILE),
-                  meta=head_tags(s, config=config, page_url=url, description=description),
-                  json_ld=script_json(json_ld(s, config=config, page_url=url,
-                                              description=description)),
-                  **context)
-        self.outputs.update(document_files(doc, url))
+# Listing pages ------------------------------------------------------------------------------
 
-
-ANNOTATIONS_FILE = "annotations.jsonld"
-DOWNLOADS = (("citation.json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
-             ("citation.bib", "BibTeX (biblatex)", "application/x-bibtex"),
-             ("citation.ris", "RIS", "application/x-research-info-systems"))
-
-
-def document_files(doc: RenderedDocument, page_url: str) -> dict[str, bytes]:
-    """A document's machine-readable files: citation downloads and its notes as W3C JSON-LD."""
-    slug_ = doc.source.slug
-    files = {inv.document_file(slug_, name): text.encode("utf-8")
-             for name, text in citation_files(doc.csl).items()}
-    collection = annotation_collection(doc, page_url=page_url,
-                                       collection_url=page_url + ANNOTATIONS_FILE)
-    files[inv.document_file(slug_, ANNOTATIONS_FILE)] = (
-        json.dumps(collection, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return files
-
-
-def _first_words(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def render_pages(site: Site, index: Index, theme: Theme, definitions: dict[str, str],
-                 diags: Diagnostics) -> dict[str, bytes]:
-    pages = PageRenderer(site, theme, diags, definitions)
-    entries = [_doc_entry(d, site) for d in index.documents]
+def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
+                  reuse: Callable[[str, str], bool] | None = None) -> dict[str, bytes]:
+    """Every output that is not a document's own, as ``{path: bytes}`` (except the pages
+    ``reuse`` says stand as they are)."""
+    pages = PageRenderer(site, theme, diags, reuse=reuse)
+    entries = [doc_entry(d.source, site) for d in index.documents]
     pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries)
-    chrono = index.chronological
-    for i, doc in enumerate(chrono):
-        pages.document(doc, chrono[i - 1] if i else None,
-                       chrono[i + 1] if i + 1 < len(chrono) else None)
-    _glossary_page(pages, site, index, definitions)
-    _tag_pages(pages, site, index)
-    _notes_page(pages, site, index)
-    tags = [_tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
+    _glossary_page(pages, index)
+    _tag_pages(pages, index)
+    _notes_pages(pages, index)
+    tags = [tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
     pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)
     for name, path in theme.static_files().items():
         pages.outputs[inv.asset(name)] = path.read_bytes()
     pages.outputs[inv.asset("pygments.css")] = stylesheet().encode("utf-8")
-    _discovery_files(pages.outputs, site, index)
+    _discovery_files(pages.outputs, site.config, index, pages.paths)
     return pages.outputs
 
 
-def _discovery_files(outputs: dict[str, bytes], site: Site, index: Index) -> None:
+def _discovery_files(outputs: dict[str, bytes], config: SiteConfig, index: Index,
+                     listing_paths: list[str]) -> None:
     """The Atom feed, the sitemap and robots.txt (absolute URLs from ``base_url``)."""
-    config = site.config
     outputs[FEED_FILE] = atom_feed(index.documents, config=config)
     added = {inv.document_page(d.source.slug): d.source.added for d in index.documents}
-    html_pages = [p for p in outputs if p.endswith(".html")]
+    html_pages = [p for p in listing_paths if p.endswith(".html")] + list(added)
     outputs[SITEMAP_FILE] = sitemap(html_pages, base_url=config.base_url, lastmod=added)
     outputs["robots.txt"] = robots_txt(config.base_url).encode("utf-8")
 
 
-def _glossary_page(pages: PageRenderer, site: Site, index: Index,
-                   definitions: dict[str, str]) -> None:
+def _glossary_page(pages: PageRenderer, index: Index) -> None:
+    site = pages.site
     terms = [{"id": t.id, "term": t.term, "aliases": t.aliases,
-              "definition_html": definitions[t.id],
-              "documents": [_doc_entry(d, site) for d in index.back_links.get(t.id, [])]}
-             for t in sorted(site.glossary.terms, key=alphabetical)]
+              "definition_html": site.definitions[t.id],
+              "documents": [doc_entry(d.source, site) for d in index.back_links.get(t.id, [])]}
+             for t in sorted(site.terms, key=alphabetical)]
     pages.page(inv.GLOSSARY_PAGE, "glossary.html", "glossary", "Glossary", terms=terms)
 
 
-def _notes_page(pages: PageRenderer, site: Site, index: Index) -> None:
-    """Every note, document by document (newest first), with its passage."""
-    documents = []
-    for doc in index.documents:
-        if doc.notes:
-            notes = [{"id": n.id, "number": n.number, "html": n.html, "author": n.author,
-                      "passage": doc.anchor.text[n.start:n.end]} for n in doc.notes]
-            documents.append({**_doc_entry(doc, site), "notes": notes})
-    pages.page(inv.NOTES_PAGE, "notes.html", "notes", "All notes", documents=documents)
+def _notes_pages(pages: PageRenderer, index: Index) -> None:
+    """Every note, document by document (newest first), with its passage; paginated."""
+    documents = [{**doc_entry(d.source, pages.site), "notes": [vars(n) for n in d.notes]}
+                 for d in index.documents if d.notes]
+    chunks = [documents[i:i + NOTES_PER_PAGE_DOCUMENTS]
+              for i in range(0, len(documents), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
+    paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
+    for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+        pagination = {"number": number, "count": len(chunks),
+                      "prev": paths[number - 2] if number > 1 else None,
+                      "next": paths[number] if number < len(chunks) else None}
+        title = "All notes" if number == 1 else f"All notes, page {number}"
+        pages.page(path, "notes.html", "notes", title, documents=chunk, pagination=pagination)
 
 
-def _tag_pages(pages: PageRenderer, site: Site, index: Index) -> None:
+def _tag_pages(pages: PageRenderer, index: Index) -> None:
     tags = []
     for tag_slug, docs in index.tags.items():
-        tag = {**_tag_entry(site, tag_slug), "documents": [_doc_entry(d, site) for d in docs]}
+        tag = {**tag_entry(pages.site, tag_slug),
+               "documents": [doc_entry(d.source, pages.site) for d in docs]}
         tags.append(tag)
         pages.page(tag["path"], "tag.html", "tag", tag["name"], tag=tag)
     tags.sort(key=lambda t: (t["name"].casefold(), t["slug"]))

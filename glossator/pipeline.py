@@ -1,28 +1,43 @@
 """The build, as a table of contents.
 
-config → inventory → load everything → render each document → index (cross-document data)
-→ render every page → write to staging → swap. Problems are collected throughout; the build
-stops before writing when there are errors (or warnings, with ``strict``), so a failed build
-never touches the published output.
+1. **Load** the config, the glossary and the sources with their notes (in parallel). A source
+   whose files and site-wide inputs are unchanged since the last build is not even read: its
+   summary comes from the build cache.
+2. **Check across documents**: orphan annotation files, duplicate slugs and tags.
+3. **Render** each document with its page and files (in parallel), streaming the files to the
+   writer; a document whose page would come out the same (same inputs, neighbours,
+   definitions, templates) keeps its published files instead.
+4. **Index** the summaries: order, tags, glossary back-links; render the listing pages.
+5. **Search**: Pagefind over the staged pages, unless no page changed.
+6. **Swap** the staged output in atomically, and save the cache.
+
+Problems are collected throughout; the build stops before the swap when there are errors (or
+warnings, with ``strict``), so a failed build never touches the published output.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import inventory as inv
-from .citations import CitationRenderer
-from .documents import DocumentRenderer, RenderedDocument, RenderedNote
-from .errors import BuildFailed, Diagnostics, Location
-from .markdown import Where, make_markdown, render_fragment
-from .markdown.glossary import GlossaryMatcher
 from . import search
-from .pages import Index, build_index, render_pages
-from .loaders import load_config
-from .site import Site, load_site
+from .cache import BuildCache, digest
+from .config import SiteConfig
+from .documents import DocumentSummary
+from .errors import BuildFailed, Diagnostics, Location
+from .fingerprints import code_version, glossary_spellings
+from .inventory import Inventory, find_inputs
+from .loaders import load_config, load_glossary
+from .markdown import Where, make_markdown, render_fragment
+from .models import Annotations, Glossary, Source
+from .pages import SiteInfo, build_index, doc_entry, listing_pages, neighbours
+from .site import check_orphans, tag_names, unique_slugs
 from .templates import TemplateFailed, Theme
-from .writer import OutputCollision, OutputWriter, WriteResult, WriterError
+from .workers import (LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
+                      init_loader, init_renderer, load_document, render_document, run_tasks)
+from .writer import OutputWriter, WriteResult, WriterError
 
 
 @dataclass
@@ -31,7 +46,8 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     check_only: bool = False
-    search: bool = True  # build the Pagefind index (``--no-search`` skips it)
+    search: bool = True  # run Pagefind (without it, a published index is kept as it is)
+    jobs: int = 0  # worker processes; 0: one per available core
 
 
 @dataclass
@@ -41,7 +57,26 @@ class BuildReport:
     result: WriteResult | None = None
     pages: int = 0
     documents: int = 0
-    outputs: dict[str, bytes] = field(default_factory=dict)
+    rendered: int = 0  # documents rendered (the others came from the cache)
+    outputs: dict[str, bytes] = field(default_factory=dict)  # ``check`` only: what it made
+
+
+class Sink(Protocol):
+    def write(self, rel_path: str, data: bytes) -> None: ...
+    def keep(self, rel_path: str) -> None: ...
+
+
+class Collector:
+    """The sink of ``check``: keeps what would be written, writes nothing."""
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, bytes] = {}
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        self.outputs[rel_path] = data
+
+    def keep(self, rel_path: str) -> None:
+        pass  # a published file that stands as it is: nothing to check again
 
 
 def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -51,58 +86,15 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
     """
     options = options or BuildOptions()
     diags = Diagnostics()
-    site = load_site(root, diags)
-    if site is None:  # no usable config: nothing else can be checked
+    config = load_config(root, diags)
+    if config is None:  # no usable config: nothing else can be checked
         raise BuildFailed(diags)
-    loaded = not diags.errors
-    theme = Theme(root)
-    # Rendered even when some files failed to load, so that the notes of the valid ones are
-    # anchored and one run reports every problem.
-    documents = render_documents(site, theme, diags)
-    published = [d for d in documents if options.drafts or not d.source.draft]
-    definitions = render_definitions(site, diags)
-    if loaded:  # else the source that failed to load may be the one using a term
-        _warn_unused_terms(site, documents, diags)
-    _stop_on_errors(diags)
-    index = build_index(published, site.glossary.terms)
+    build_ = _Build(root, options, config, diags)
     try:
-        outputs = render_pages(site, index, theme, definitions, diags)
-    except TemplateFailed:
-        raise BuildFailed(diags)
-    _stop_on_errors(diags, strict=options.strict)
-    report = BuildReport(diags, pages=sum(p.endswith(".html") for p in outputs),
-                         documents=len(published), outputs=outputs)
-    if not options.check_only:
-        report.output_dir = options.output or site.config.output_path(root)
-        if options.search:
-            outputs.update(search_index(site, index, definitions, outputs, report.output_dir,
-                                        diags))
-        report.result = write_outputs(root, report.output_dir, outputs, diags)
-    return report
-
-
-def search_index(site: Site, index: Index, definitions: dict[str, str],
-                 outputs: dict[str, bytes], output_dir: Path,
-                 diags: Diagnostics) -> dict[str, bytes]:
-    """Pagefind's files: the published ones when no indexed page changed, else a new run."""
-    pages = {inv.document_page(d.source.slug): outputs[inv.document_page(d.source.slug)]
-             for d in index.documents}
-    pages[inv.GLOSSARY_PAGE] = outputs[inv.GLOSSARY_PAGE]
-    previous = search.previous_index(output_dir, pages)
-    if previous is not None:
-        return previous
-    records: dict[str, str] = {}
-    for doc in index.documents:
-        records.update(search.note_records(doc))
-    records.update(search.term_records(site.glossary.terms, definitions,
-                                       site.config.language))
-    try:
-        return search.build_index({p: d for p, d in pages.items() if p != inv.GLOSSARY_PAGE},
-                                  records)
-    except search.SearchFailed as exc:
-        diags.error(Location(inv.CONFIG_FILE), f"the search index could not be built: {exc}",
-                    hints=["build with --no-search to publish without search"])
-        raise BuildFailed(diags)
+        return build_.run()
+    finally:
+        if build_.cache is not None:
+            build_.cache.close()
 
 
 def output_dir_for(root: Path, options: BuildOptions) -> Path:
@@ -113,64 +105,288 @@ def output_dir_for(root: Path, options: BuildOptions) -> Path:
     return config.output_path(root) if config else root / "output"
 
 
-def _stop_on_errors(diags: Diagnostics, *, strict: bool = False) -> None:
-    if diags.has_errors(strict=strict):
-        raise BuildFailed(diags)
+class _Build:
+    """One build's state, so each stage below reads as one short method."""
+
+    def __init__(self, root: Path, options: BuildOptions, config: SiteConfig,
+                 diags: Diagnostics):
+        self.root, self.options, self.config, self.diags = root, options, config, diags
+        self.output_dir = options.output or config.output_path(root)
+        self.jobs = options.jobs or default_jobs()
+        self.cache = None if options.check_only else BuildCache(root, code_version=code_version())
+        self.theme = Theme(root)
+        self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
+        self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
+        self.input_keys: dict[str, str] = {}
+        self.rendered = 0
+        self.published: list[DocumentSummary] = []
+        self.listing_count = 0
+
+    def run(self) -> BuildReport:
+        inventory = find_inputs(self.root, self.diags)
+        self.glossary = load_glossary(self.root, inventory.glossary, self.diags)
+        orphans = check_orphans(inventory, self.diags)
+        self.site_key = digest(code_version(), vars(self.config),
+                               glossary_spellings(self.glossary), self.options.drafts)
+        self._load(inventory, orphans)
+        sources = self._check_across_documents()
+        self.site = SiteInfo(self.config, tag_names(sources, self.diags), self.glossary.terms,
+                             render_definitions(self.config, self.glossary, self.diags))
+        if self.options.check_only or self.diags.errors:  # never stage a failing build
+            collector = Collector()
+            self._publish(collector, sources)
+            return self._report(collector.outputs)
+        try:
+            with OutputWriter(self.root, self.output_dir) as writer:
+                self._publish(writer, sources)
+                result = self._commit(writer)
+        except WriterError as exc:
+            self.diags.error(Location(inv.CONFIG_FILE), exc.message)
+            raise BuildFailed(self.diags)
+        self._save_cache()
+        report = self._report({})
+        report.result = result
+        return report
+
+    # -- 1. load ------------------------------------------------------------------------
+
+    def _load(self, inventory: Inventory, orphans: set[str]) -> None:
+        """Sources and notes: from the cache when unchanged, else read and checked."""
+        notes = {Inventory.stem(rel): rel for rel in inventory.annotations
+                 if Inventory.stem(rel) not in orphans}
+        tasks = []
+        for rel in inventory.sources:
+            stem = Inventory.stem(rel)
+            key = self._input_key(rel, notes.get(stem))
+            self.input_keys[stem] = key
+            cached = self._cached_summary(stem, key)
+            if cached is not None:
+                self.summaries[stem] = cached
+            else:
+                tasks.append(LoadTask(rel, notes.get(stem)))
+        self._run_loads(tasks)
+
+    def _input_key(self, source_rel: str, notes_rel: str | None) -> str:
+        if self.cache is None:
+            return ""
+        files = [self.cache.input_digest(rel, self.root / rel)
+                 for rel in (source_rel, notes_rel) if rel]
+        return digest(self.site_key, source_rel, notes_rel, files)
+
+    def _cached_summary(self, stem: str, key: str) -> DocumentSummary | None:
+        if self.cache is None or stem not in self.cache.documents:
+            return None
+        data = self.cache.documents[stem][1]
+        if data.get("input_key") != key:
+            return None
+        return DocumentSummary.from_json(data)
+
+    def _run_loads(self, tasks: list[LoadTask]) -> None:
+        results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
+                            initargs=(self.root, self.config))
+        for result in results:
+            self.diags.items.extend(result.diagnostics)
+            if result.source is not None:
+                self.loaded[result.source.stem] = (result.source, result.annotations)
+
+    # -- 2. checks across documents -----------------------------------------------------
+
+    def _check_across_documents(self) -> list[Source]:
+        sources = [s for s, _ in self.loaded.values()]
+        sources += [d.source for stem, d in self.summaries.items() if stem not in self.loaded]
+        sources.sort(key=lambda s: s.path)
+        return unique_slugs(sources, self.diags)
+
+    # -- 3 and 4. render and publish ------------------------------------------------------
+
+    def _publish(self, sink: Sink, sources: list[Source]) -> None:
+        published = [s for s in sources if self.options.drafts or not s.draft]
+        around = neighbours(published)
+        tasks = self._render_tasks(sink, sources, around)
+        self._render(sink, tasks)
+        self._stop_on_errors()
+        self._listings(sink, published)
+
+    def _page_key(self, stem: str, source: Source, around: dict, terms: list[str]) -> str:
+        prev, next_ = around.get(source.slug, (None, None))
+        return digest(self.input_keys.get(stem, ""), self.theme_key,
+                      [doc_entry(s, self.site) if s else None for s in (prev, next_)],
+                      [self.site.tags.get(t) for t in source.tags],
+                      [self.site.definitions.get(t) for t in terms])
+
+    @property
+    def theme_key(self) -> str:
+        if not hasattr(self, "_theme_key"):
+            self._theme_key = self.theme.fingerprint()
+        return self._theme_key
+
+    def _render_tasks(self, sink: Sink, sources: list[Source],
+                      around: dict) -> list[RenderTask]:
+        """What must be rendered; documents whose outputs stand are kept as they are."""
+        todo = [s for s in sources
+                if s.stem in self.loaded or not self._keep(sink, s.stem, s, around)]
+        self._run_loads([LoadTask(s.path, self._notes_path(s.stem))
+                         for s in todo if s.stem not in self.loaded])
+        tasks = []
+        for source in todo:
+            if source.stem in self.loaded:
+                loaded, notes = self.loaded[source.stem]
+                prev, next_ = around.get(source.slug, (None, None))
+                tasks.append(RenderTask(loaded, notes, prev, next_, self._published(source)))
+        return tasks
+
+    def _published(self, source: Source) -> bool:
+        return self.options.drafts or not source.draft
+
+    def _notes_path(self, stem: str) -> str | None:
+        rel = f"{inv.ANNOTATIONS_DIR}/{stem}.yaml"
+        return rel if (self.root / rel).is_file() else None
+
+    def _keep(self, sink: Sink, stem: str, source: Source, around: dict) -> bool:
+        """Keep a cached document's published files if they are what a render would give."""
+        assert self.cache is not None
+        summary = self.summaries[stem]
+        key = (self._page_key(stem, source, around, summary.terms_used)
+               if self._published(source) else "draft")
+        if self.cache.document(stem, key, self.output_dir) is None:
+            return False
+        for rel in self.cache.documents[stem][2]:
+            sink.keep(rel)
+        self.diags.items.extend(summary.warnings)
+        return True
+
+    def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
+        setup = RenderSetup(self.root, self.site, self.glossary,
+                            cache_path=self.cache.path if self.cache else None,
+                            records_dir=self._records_dir())
+        results = run_tasks(render_document, tasks, jobs=self.jobs,
+                            initializer=init_renderer, initargs=(setup,))
+        for task, result in zip(tasks, results):
+            self.diags.items.extend(result.diagnostics)
+            for rel, data in result.outputs.items():
+                sink.write(rel, data)
+            if result.summary is None:
+                continue
+            stem = task.source.stem
+            result.summary.input_key = self.input_keys.get(stem, "")
+            self.summaries[stem] = result.summary
+            self.rendered += 1
+            self._remember(stem, task, result)
+
+    def _remember(self, stem: str, task: RenderTask, result: RenderResult) -> None:
+        if self.cache is None or any(d.severity == "error" for d in result.diagnostics):
+            return
+        around = {task.source.slug: (task.prev, task.next)}
+        key = (self._page_key(stem, task.source, around, result.summary.terms_used)
+               if task.publish else "draft")
+        self.cache.put_document(stem, key, result.summary.to_json(), list(result.outputs))
+        for citation_key, rows in result.citations.items():
+            self.cache.put_citation(citation_key, rows)
+
+    def _records_dir(self) -> Path | None:
+        if self.cache is None or not self.options.search:
+            return None
+        return self.cache.path.parent / "search"
+
+    def _listings(self, sink: Sink, published: list[Source]) -> None:
+        slugs = {s.slug for s in published}
+        docs = [d for d in self.summaries.values() if d.source.slug in slugs]
+        self._warn_unused_terms()
+        index = build_index(docs, self.glossary.terms)
+        try:
+            pages = listing_pages(self.site, index, self.theme, self.diags,
+                                  reuse=self._reuse_page(sink))
+        except TemplateFailed:
+            raise BuildFailed(self.diags)
+        self._stop_on_errors(strict=self.options.strict)
+        for rel, data in pages.items():
+            sink.write(rel, data)
+        self.published = docs
+        self.listing_count += sum(rel.endswith(".html") for rel in pages)
+
+    def _reuse_page(self, sink: Sink):
+        """Keep a listing page whose context is unchanged; remember the others' keys."""
+        if self.cache is None:
+            return None
+        cache = self.cache
+
+        def reuse(path: str, key: str) -> bool:
+            if cache.page(path, key, self.output_dir):
+                sink.keep(path)
+                self.listing_count += path.endswith(".html")
+                return True
+            cache.put_page(path, key)
+            return False
+        return reuse
+
+    def _warn_unused_terms(self) -> None:
+        if self.diags.errors:  # a source that failed to load may be the one using a term
+            return
+        used = {t for d in self.summaries.values() for t in d.terms_used}
+        for term in self.glossary.terms:
+            if term.id not in used:
+                self.diags.warning(term.location or Location(self.glossary.path),
+                                   f"glossary entry '{term.term}' is linked nowhere",
+                                   hints=["no document, introduction or note uses this term "
+                                          "or its aliases (check spelling and case_sensitive)"])
+
+    # -- 5 and 6. search and swap -----------------------------------------------------------
+
+    def _commit(self, writer: OutputWriter) -> WriteResult:
+        if not self.options.search or not self._pages_changed(writer):
+            search.keep_index(writer, self.output_dir)
+            return writer.commit()
+        # From here on a new index is built, so the output is swapped even if no page changed
+        # (the site had no index yet).
+        records = self._records_dir()
+        assert records is not None
+        search.write_term_records(records, self.glossary.terms, self.site.definitions,
+                                  self.config.language)
+
+        def index(staging: Path) -> None:
+            try:
+                for rel, data in search.index_staged_site(staging, records).items():
+                    writer.write(rel, data)
+            except search.SearchFailed as exc:
+                self.diags.error(Location(inv.CONFIG_FILE),
+                                 f"the search index could not be built: {exc}",
+                                 hints=["build with --no-search to publish without search"])
+                raise BuildFailed(self.diags)
+        return writer.commit(before_swap=index, force=True)
+
+    def _pages_changed(self, writer: OutputWriter) -> bool:
+        """Whether any page changed (or the site has no index yet)."""
+        if not (self.output_dir / search.SEARCH_DIR / "pagefind.js").is_file():
+            return True
+        return any(rel.endswith(".html") for rel in writer.changed)
+
+    def _save_cache(self) -> None:
+        assert self.cache is not None
+        self.cache.save(self.output_dir, list(self.summaries))
+        records = self._records_dir()
+        if records is not None:
+            search.prune_records(records, {d.source.slug for d in self.published})
+
+    def _stop_on_errors(self, *, strict: bool = False) -> None:
+        if self.diags.has_errors(strict=strict):
+            raise BuildFailed(self.diags)
+
+    def _report(self, outputs: dict[str, bytes]) -> BuildReport:
+        documents = len(self.published)
+        return BuildReport(self.diags, None if self.options.check_only else self.output_dir,
+                           pages=documents + self.listing_count, documents=documents,
+                           rendered=self.rendered, outputs=outputs)
 
 
-def render_documents(site: Site, theme: Theme, diags: Diagnostics) -> list[RenderedDocument]:
-    """Every source, drafts included (they are checked even when not published)."""
-    config = site.config
-    renderer = DocumentRenderer(
-        md=make_markdown(unsafe_html=config.unsafe_html), config=config,
-        matcher=GlossaryMatcher(site.glossary.terms) if site.glossary.terms else None,
-        citations=CitationRenderer(config.citation_styles),
-        note_template=lambda note: _note_html(theme, note, diags),
-        glossary_href=lambda term_id: f"../{inv.GLOSSARY_PAGE}#{term_id}",
-        page_url=lambda s: inv.absolute_url(config.base_url, inv.document_page(s.slug)))
-    try:
-        return [renderer.render(s, site.annotations.get(s.stem), diags) for s in site.sources]
-    except TemplateFailed:
-        raise BuildFailed(diags)
-
-
-def _note_html(theme: Theme, note: RenderedNote, diags: Diagnostics) -> str:
-    return theme.render("partials/note.html", {"note": note}, diags)
-
-
-def render_definitions(site: Site, diags: Diagnostics) -> dict[str, str]:
+def render_definitions(config: SiteConfig, glossary: Glossary,
+                       diags: Diagnostics) -> dict[str, str]:
     """Each glossary definition as HTML (no glossary links inside definitions)."""
-    md = make_markdown(unsafe_html=site.config.unsafe_html)
+    md = make_markdown(unsafe_html=config.unsafe_html)
     result = {}
-    for term in site.glossary.terms:
+    for term in glossary.terms:
         line = term.location.line if term.location else 1
-        where = Where(site.glossary.path, line, term.definition.split("\n"))
+        where = Where(glossary.path, line, term.definition.split("\n"))
         result[term.id] = render_fragment(md, term.definition, where=where, glossary=None,
-                                          diags=diags, unsafe_html=site.config.unsafe_html)
+                                          diags=diags, unsafe_html=config.unsafe_html)
     return result
 
-
-def _warn_unused_terms(site: Site, documents: list[RenderedDocument],
-                       diags: Diagnostics) -> None:
-    used = set().union(*(d.terms_used for d in documents)) if documents else set()
-    for term in site.glossary.terms:
-        if term.id not in used:
-            diags.warning(term.location or Location(site.glossary.path),
-                          f"glossary entry '{term.term}' is linked nowhere",
-                          hints=["no document, introduction or note uses this term or its "
-                                 "aliases (check spelling and case_sensitive)"])
-
-
-def write_outputs(root: Path, output_dir: Path, outputs: dict[str, bytes],
-                  diags: Diagnostics) -> WriteResult:
-    """Stage every output, then swap it in atomically (see :mod:`glossator.writer`)."""
-    try:
-        with OutputWriter(root, output_dir) as writer:
-            for path in sorted(outputs):
-                writer.write(path, outputs[path])
-            return writer.commit()
-    except OutputCollision as exc:
-        diags.error(Location(inv.CONFIG_FILE), exc.message)
-    except WriterError as exc:
-        diags.error(Location(inv.CONFIG_FILE), exc.message)
-    raise BuildFailed(diags)

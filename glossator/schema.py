@@ -101,7 +101,9 @@ def check_mapping(doc: YamlDoc, keys: tuple, schema: list[Field], diags: Diagnos
                   what: str) -> dict[str, Any] | None:
     """Validated values of the mapping at ``keys`` (None when it is not a mapping).
 
-    Values that fail are left out of the result; every problem is reported.
+    Every problem is reported. A value that fails is left out of the result when its key is
+    required, and replaced by the key's default otherwise, so that a loader can go on with a
+    complete mapping and report the problems of the other files too.
     """
     value = _get(doc.value, keys)
     if not isinstance(value, dict):
@@ -121,6 +123,8 @@ def check_mapping(doc: YamlDoc, keys: tuple, schema: list[Field], diags: Diagnos
         except f.FieldError as exc:
             where = doc.loc(*keys, key) if exc.index is None else doc.loc(*keys, key, exc.index)
             diags.error(where, f"{key}: {exc.message}", hints=exc.hints)
+            if not fld.required:
+                result[key] = fld.default
             continue
         result[key] = converted
     for fld in schema:

@@ -3,29 +3,34 @@
 Pagefind indexes HTML files, one result per file. Documents are indexed from their pages
 (notes, definitions and the citation block left out); each note and each glossary entry gets
 a small *record* file of its own, so that it is a result of its own, filtered by ``type``
-(``document``, ``note``, ``glossary``) and ``tag``. The record files are written to a
-temporary folder beside the staged pages, never published: a record's ``target`` metadata
-is the address it opens (the document at the note, the glossary at the entry), relative to
-the site's root, and the search page links there.
+(``document``, ``note``, ``glossary``) and ``tag``. A record's ``target`` metadata is the
+address it opens (the document at the note, the glossary at the entry), relative to the
+site's root, and the search page links there. Records live in the build cache
+(``.glossator-cache/search/``), rewritten only for the documents a build renders; they are
+linked into the staged site while Pagefind runs, and never published.
 
-Pagefind runs once over whole folders (``python -m pagefind``); its files are returned as
-``{"pagefind/…": bytes}`` for the writer. When no HTML page changed, the previous index is
-kept as it is (Pagefind has no incremental mode and costs seconds on large sites).
+Pagefind runs once over the whole staged site (``python -m pagefind``); its files are
+returned as ``{"pagefind/…": bytes}`` for the writer. When no page changed, the published
+index is kept as it is (Pagefind has no incremental mode and costs seconds on large sites).
 """
 
 from __future__ import annotations
 
 import html
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from . import inventory as inv
 from .documents import RenderedDocument
 from .models import Term
 
 SEARCH_DIR = "pagefind"
+RECORDS_IN_STAGING = ".glossator-search-records"  # present only while Pagefind runs
 # Page parts that are not the document's own text (notes and definitions have records).
 EXCLUDED = (".margin-note", ".permalink", ".note-ref", ".page-glossary", ".citation",
             ".prev-next", ".notes-toggle", ".visually-hidden")
@@ -81,22 +86,53 @@ def term_records(terms: list[Term], definitions: dict[str, str], language: str) 
         for t in terms}
 
 
-def build_index(pages: dict[str, bytes], records: dict[str, str]) -> dict[str, bytes]:
-    """Run Pagefind over the document pages and the records; return its files."""
-    with tempfile.TemporaryDirectory(prefix="glossator-search-") as tmp:
-        tree, out = Path(tmp) / "site", Path(tmp) / "index"
-        for rel, data in pages.items():
-            _write(tree / rel, data)
-        for rel, text in records.items():
-            _write(tree / "_records" / rel, text.encode("utf-8"))
-        _run_pagefind(tree, out)
+def write_term_records(records_dir: Path, terms: list[Term], definitions: dict[str, str],
+                       language: str) -> None:
+    """The glossary's records, replacing the previous ones (document records are written
+    by the workers that render the documents)."""
+    folder = records_dir / "glossary"
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, text in term_records(terms, definitions, language).items():
+        path = records_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def prune_records(records_dir: Path, slugs: set[str]) -> None:
+    """Delete the records of documents that are no longer published."""
+    notes = records_dir / "notes"
+    if notes.is_dir():
+        for folder in notes.iterdir():
+            if folder.name not in slugs:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def index_staged_site(staging: Path, records_dir: Path) -> dict[str, bytes]:
+    """Run Pagefind over the staged pages and the records; return its files.
+
+    The records are hard-linked into the staged site for the run (same filesystem), and
+    removed again before anything is published.
+    """
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=records_dir.parent) as tmp:
+        out = Path(tmp) / "index"
+        linked = staging / RECORDS_IN_STAGING
+        try:
+            if records_dir.is_dir():
+                shutil.copytree(records_dir, linked, copy_function=os.link)
+            _run_pagefind(staging, out)
+        finally:
+            shutil.rmtree(linked, ignore_errors=True)
         return {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
                 for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def keep_index(writer: Any, output_dir: Path) -> None:
+    """Publish the current index again, as it is (when no page changed, or no search)."""
+    index_dir = output_dir / SEARCH_DIR
+    if index_dir.is_dir():
+        for path in sorted(index_dir.rglob("*")):
+            if path.is_file():
+                writer.keep(f"{SEARCH_DIR}/{path.relative_to(index_dir).as_posix()}")
 
 
 def _run_pagefind(tree: Path, out: Path) -> None:
@@ -109,18 +145,3 @@ def _run_pagefind(tree: Path, out: Path) -> None:
     if result.returncode != 0 or not (out / "pagefind.js").is_file():
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise SearchFailed(f"Pagefind failed: {detail[0]}")
-
-
-def previous_index(output_dir: Path, pages: dict[str, bytes]) -> dict[str, bytes] | None:
-    """The published index, when every indexed page is byte-identical to the published one."""
-    index_dir = output_dir / SEARCH_DIR
-    if not (index_dir / "pagefind.js").is_file():
-        return None
-    for rel, data in pages.items():
-        try:
-            if (output_dir / rel).read_bytes() != data:
-                return None
-        except OSError:
-            return None
-    return {f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}": p.read_bytes()
-            for p in sorted(index_dir.rglob("*")) if p.is_file()}

@@ -34,33 +34,37 @@ def load_site(root: Path, diags: Diagnostics) -> Site | None:
     inventory = find_inputs(root, diags)
     sources = [s for rel in inventory.sources
                if (s := load_source(root, rel, config, diags)) is not None]
+    orphans = check_orphans(inventory, diags)
     annotations = {a.stem: a for rel in inventory.annotations
-                   if (a := load_annotations(root, rel, diags)) is not None}
+                   if Inventory.stem(rel) not in orphans
+                   and (a := load_annotations(root, rel, diags)) is not None}
     glossary = load_glossary(root, inventory.glossary, diags)
-    _check_orphans(inventory, annotations, diags)
-    sources = _unique_slugs(sources, diags)
-    tags = _tag_names(sources, diags)
+    sources = unique_slugs(sources, diags)
+    tags = tag_names(sources, diags)
     return Site(root, config, sources, annotations, glossary, tags)
 
 
-def _check_orphans(inventory: Inventory, annotations: dict[str, Annotations],
-                   diags: Diagnostics) -> None:
-    """An annotation file without its source is an error: a rename must not drop notes."""
+def check_orphans(inventory: Inventory, diags: Diagnostics) -> set[str]:
+    """An annotation file without its source is an error: a rename must not drop notes.
+
+    Returns the stems of such files (they are not used).
+    """
     stems = [Inventory.stem(rel) for rel in inventory.sources]
-    for stem, ann in sorted(annotations.items()):
+    orphans = set()
+    for rel in inventory.annotations:
+        stem = Inventory.stem(rel)
         if stem in stems:
             continue
+        orphans.add(stem)
         hints = [f"rename it to annotations/{close[0]}.yaml?" for close in
                  [difflib.get_close_matches(stem, stems, n=1, cutoff=0.5)] if close]
         hints.append("each annotations/<name>.yaml pairs with sources/<name>.md")
-        diags.error(Location(ann.path), f"no source for this annotation file: "
+        diags.error(Location(rel), f"no source for this annotation file: "
                     f"sources/{stem}.md does not exist", hints=hints)
-    for stem in list(annotations):
-        if stem not in stems:
-            del annotations[stem]
+    return orphans
 
 
-def _unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
+def unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
     """Two sources with one slug (or one output path, up to case) are errors naming both."""
     seen: dict[str, Source] = {}
     kept = []
@@ -75,7 +79,7 @@ def _unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
     return kept
 
 
-def _tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
+def tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
     """Tag slug -> the first spelling; two spellings with one slug are an error."""
     names: dict[str, tuple[str, Source]] = {}
     for source in sources:

@@ -6,6 +6,7 @@ undefined variable, an exception) becomes a diagnostic naming the template file 
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ class Theme:
         self.env = jinja2.Environment(loader=loader, autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
                                       lstrip_blocks=True, keep_trailing_newline=True)
+        self._static: dict[str, Path] | None = None
+        self._fingerprint: str | None = None
 
     def display_path(self, filename: str | None) -> str:
         """A template's path as shown in messages: relative to the site, else to the package."""
@@ -55,8 +58,15 @@ class Theme:
                         f"template error while rendering {name}: {exc}")
         raise TemplateFailed(name)
 
+    @property
+    def asset_names(self) -> list[str]:
+        """The names of the files published under ``assets/`` (with Pygments' stylesheet)."""
+        return sorted({*self.static_files(), "pygments.css"})
+
     def static_files(self) -> dict[str, Path]:
         """Static files by name, the site's theme overriding the built-in one."""
+        if self._static is not None:
+            return self._static
         found: dict[str, Path] = {}
         for theme_dir in reversed(self.dirs):
             static = theme_dir / "static"
@@ -64,7 +74,22 @@ class Theme:
                 for path in sorted(static.rglob("*")):
                     if path.is_file() and not path.name.startswith("."):
                         found[path.relative_to(static).as_posix()] = path
+        self._static = found
         return found
+
+    def fingerprint(self) -> str:
+        """A hash of every template and of the static files' names (the cache's key for
+        pages)."""
+        if self._fingerprint is not None:
+            return self._fingerprint
+        digest = hashlib.blake2b("\n".join(self.asset_names).encode(), digest_size=16)
+        for theme_dir in self.dirs:
+            for path in sorted((theme_dir / "templates").rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(theme_dir).as_posix().encode())
+                    digest.update(path.read_bytes())
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

@@ -23,7 +23,9 @@ import functools
 import os
 import shutil
 import stat
+import subprocess
 import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from types import TracebackType
 MARKER = ".glossator-output"
 STAGING_NAME = ".glossator-staging"
 OLD_NAME = ".glossator-old"
+TRASH_NAME = ".glossator-trash"  # previous outputs being deleted in the background
 LOCK_NAME = ".glossator-lock"
 PROTECTED = ("sources", "annotations", "theme")
 AT_FDCWD = -100
@@ -138,6 +141,33 @@ def _discard(path: Path) -> OSError | None:
     except OSError as exc:
         return exc
     return None
+
+
+_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _spawn_delete(path: Path) -> None:
+    """Delete a folder in a detached process (emptying thousands of folders is slow)."""
+    subprocess.Popen([sys.executable, "-c", _DELETE, str(path)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+
+
+def _dispose(path: Path, trash: Path) -> None:
+    """Move the previous output out of the way at once, and delete it in the background.
+
+    The build does not wait: the tree is no longer in the way of anything (``trash`` is
+    ours), and a deletion cut short is finished by a later build.
+    """
+    if not os.path.lexists(path):
+        return
+    try:
+        _makedirs(trash)
+        target = trash / f"{os.getpid()}-{time.monotonic_ns()}"
+        _rename(path, target)
+        _spawn_delete(target)
+    except OSError:
+        _discard(path)
 
 
 def _key(rel_path: str) -> str:
@@ -248,6 +278,7 @@ class OutputWriter:
         self.output_dir = (self.site_root / output_dir).resolve()  # absolute output_dir wins
         self.staging = self.site_root / STAGING_NAME
         self.old = self.site_root / OLD_NAME
+        self.trash = self.site_root / TRASH_NAME
         self.lock_path = self.site_root / LOCK_NAME
         self._lock_fd: int | None = None
         self._used = False
@@ -256,6 +287,7 @@ class OutputWriter:
         self._folders: dict[str, str] = {}  # collision key of a needed folder -> a path in it
         self._changed: list[str] = []
         self._unchanged: list[str] = []
+        self._kept: list[str] = []  # unchanged by the caller's account: linked at commit
 
     def __enter__(self) -> OutputWriter:
         """Check the output folder (OutputRefused), lock (BuildLocked), make a clean staging."""
@@ -297,20 +329,61 @@ class OutputWriter:
         same = self._stage(rel_path, bytes(data))
         (self._unchanged if same else self._changed).append(rel_path)
 
-    def commit(self) -> WriteResult:
-        """Swap staging in as the output folder, unless nothing changed; report what changed."""
+    def keep(self, rel_path: str) -> None:
+        """Publish the current output's file at ``rel_path`` again, as it is.
+
+        For callers that know the file is unchanged (a verified build cache): it is neither
+        read nor compared, and only hard-linked into staging if the output is swapped at all.
+        FileNotFoundError if the current output has no such file.
+        """
         self._require_open()
-        self._committed = True
-        self._stage(MARKER, b"")
+        _check_rel_path(rel_path)
+        if not os.path.isfile(self.output_dir / rel_path):
+            raise FileNotFoundError(errno.ENOENT, "not in the current output", rel_path)
+        self._claim(rel_path)
+        self._kept.append(rel_path)
+
+    @property
+    def changed(self) -> list[str]:
+        """The files written so far whose bytes differ from the current output's."""
+        return list(self._changed)
+
+    def commit(self, *, before_swap: Callable[[Path], None] | None = None,
+               force: bool = False) -> WriteResult:
+        """Swap staging in as the output folder, unless nothing changed; report what changed.
+
+        ``before_swap(staging)`` runs once staging is complete, when there is something to
+        swap in (e.g. a search indexer that reads the staged pages); its files, if it writes
+        any, must be :meth:`write`-ten, not put in staging directly. ``force`` swaps even if
+        nothing written so far changed (``before_swap`` is expected to write something new).
+        """
+        self._require_open()
         current = _scan(self.output_dir)
         written = set(self._files.values()) | {MARKER}
+        swapped = force or bool(self._changed) or current != self._expected_tree(written)
+        if swapped:
+            self._stage(MARKER, b"")
+            for rel_path in self._kept:
+                self._link_kept(rel_path)
+            if before_swap is not None:
+                before_swap(self.staging)
+                written = set(self._files.values()) | {MARKER}
+        self._committed = True
         removed = sorted(p for p, is_dir in current.items() if not is_dir and p not in written)
-        swapped = bool(self._changed) or current != self._expected_tree(written)
         if swapped:
             self._swap()
-            _discard(self.old)
-        _discard(self.staging)  # the unused new tree, or the old one after an exchange
-        return WriteResult(sorted(self._changed), sorted(self._unchanged), removed, swapped)
+            _dispose(self.old, self.trash)
+            _dispose(self.staging, self.trash)  # the previous output, after an exchange
+        _discard(self.staging)  # the unused new tree
+        unchanged = sorted(self._unchanged + self._kept)
+        return WriteResult(sorted(self._changed), unchanged, removed, swapped)
+
+    def _link_kept(self, rel_path: str) -> None:
+        staged = self.staging / rel_path
+        existing = self.output_dir / rel_path
+        _makedirs(staged.parent)
+        if not _try_link(existing, staged):
+            _write_file(staged, _read_file(existing))
 
     def _require_open(self) -> None:
         if self._lock_fd is None or self._committed:
@@ -336,6 +409,8 @@ class OutputWriter:
                 _rename(self.old, self.output_dir)
         if os.path.lexists(self.staging):
             _rmtree(self.staging)
+        if os.path.isdir(self.trash) and any(os.scandir(self.trash)):
+            _spawn_delete(self.trash)  # what earlier background deletions did not finish
 
     def _claim(self, rel_path: str) -> None:
         """Reserve the destination of ``rel_path``; OutputCollision if another write has it."""

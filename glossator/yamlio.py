@@ -10,6 +10,7 @@ of every node is kept in :class:`YamlDoc` so later stages can report located err
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -33,12 +34,20 @@ _OPEN = re.compile(r"---[ \t]*(?:\n|\Z)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SKIP, _NO_KEY = object(), object()
 KeyPath = tuple[Any, ...]
+# What neither an HTML page nor an XML feed may hold: C0 controls but tab and line feed (and
+# carriage return, which reading turns into line feeds), DEL, C1 controls, surrogates and
+# the noncharacters. Refused in every input, raw or written as a YAML escape ("\x01").
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                             + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                       for plane in range(17)) + "]")
+MAX_REPORTED_CHARS = 5
 
 
 def read_text(data: bytes, path: str, diags: Diagnostics) -> str | None:
-    """Decode UTF-8 strictly, drop a leading BOM and turn CRLF and lone CR into LF."""
+    """Decode UTF-8 strictly, drop a leading BOM and turn CRLF and lone CR into LF; refuse
+    characters no web page may hold (:data:`FORBIDDEN_CHARS`), each located."""
     try:
-        return _normalise(data.decode("utf-8"))
+        text = _normalise(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         prefix = _normalise(data[:exc.start].decode("utf-8"))
         line, col = prefix.count("\n") + 1, len(prefix) - prefix.rfind("\n")
@@ -49,6 +58,25 @@ def read_text(data: bytes, path: str, diags: Diagnostics) -> str | None:
                     f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
                     hints=hints)
         return None
+    found = list(itertools.islice(FORBIDDEN_CHARS.finditer(text), MAX_REPORTED_CHARS + 1))
+    if not found:
+        return text
+    lines = _Lines(text, path, 0)
+    for match in found[:MAX_REPORTED_CHARS]:
+        diags.error(lines.at(match.start()), f"{char_name(match.group())} is not allowed "
+                    "in text", hints=["delete it (most editors do not show it)"])
+    if len(found) > MAX_REPORTED_CHARS:
+        diags.error(lines.at(found[-1].start()), "more characters that are not allowed follow",
+                    hints=["search the file for control characters"])
+    return None
+
+
+def char_name(char: str) -> str:
+    """``the control character U+0001``: what kind of forbidden character ``char`` is."""
+    code = ord(char)
+    kind = ("surrogate" if 0xD800 <= code <= 0xDFFF else
+            "noncharacter" if code >= 0xFDD0 else "control character")
+    return f"the {kind} U+{code:04X}"
 
 
 def _normalise(text: str) -> str:
@@ -223,6 +251,11 @@ class _Builder:
 
     def _scalar(self, event: ev.ScalarEvent) -> Any:
         tag, text = event.tag, event.value
+        bad = FORBIDDEN_CHARS.search(text)
+        if bad is not None:  # raw ones are refused when the file is read: this is an escape
+            self._error(event, f"this value holds {char_name(bad.group())}, which is not "
+                        "allowed in text", "remove the escape that writes it")
+            return None
         if tag == "!" or tag == _CORE + "str":
             return text
         if tag is None:

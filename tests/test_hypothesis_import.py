@@ -99,7 +99,7 @@ def rendered(site: Path, stem: str):
     config = loaded.config
     renderer = DocumentRenderer(
         md=make_markdown(), config=config, matcher=GlossaryMatcher(loaded.glossary.terms),
-        citations=CitationRenderer(config.citation_styles), note_template=lambda note: "",
+        citations=CitationRenderer(config.citation_styles), note_template=lambda note, diags: "",
         glossary_href=str, page_url=lambda s: absolute_url(config.base_url,
                                                            document_page(s.slug)))
     source = next(s for s in loaded.sources if s.stem == stem)

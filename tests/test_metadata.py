@@ -71,7 +71,7 @@ class _Head(HTMLParser):
         if tag == "meta" and ("name" in values or "property" in values):
             attr = "property" if "property" in values else "name"
             self.meta.append((attr, values[attr], values["content"]))
-        self._in_script = tag == "script"
+        self._in_script = tag == "script" and values.get("type") == "application/ld+json"
 
     def handle_data(self, data):
         if self._in_script:

@@ -49,7 +49,7 @@ def renderer_for(site: Site) -> DocumentRenderer:
     return DocumentRenderer(
         md=make_markdown(unsafe_html=config.unsafe_html), config=config,
         matcher=GlossaryMatcher(site.glossary.terms) if site.glossary.terms else None,
-        citations=CitationRenderer(config.citation_styles), note_template=lambda note: "",
+        citations=CitationRenderer(config.citation_styles), note_template=lambda note, diags: "",
         glossary_href=lambda term_id: f"../glossary/index.html#{term_id}",
         page_url=lambda s: absolute_url(config.base_url, document_page(s.slug)))
 

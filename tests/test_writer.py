@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from glossator import writer
-from glossator.writer import (LOCK_NAME, MARKER, OLD_NAME, STAGING_NAME, BuildLocked,
-                              OutputCollision, OutputRefused, OutputWriter, WriteResult,
-                              WriterError)
+from glossator.writer import (LOCK_NAME, MARKER, OLD_NAME, STAGING_NAME, TRASH_NAME,
+                              BuildLocked, OutputCollision, OutputRefused, OutputWriter,
+                              WriteResult, WriterError)
 
 FIRST = {"index.html": b"<h1>v1</h1>", "css/site.css": b"body{}", "gone.txt": b"old"}
 SECOND = {"index.html": b"<h1>v2</h1>", "css/site.css": b"body{}", "js/new.js": b"1;"}
@@ -159,7 +159,8 @@ def test_swap_uses_exchange_not_renames(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(writer, "_rename",
                         lambda a, b: (renames.append((a, b)), real_rename(a, b)))
     build(site, SECOND)
-    assert renames == []
+    # the only rename moves the previous output into the trash, to be deleted in the background
+    assert [(a.name, b.parent.name) for a, b in renames] == [(STAGING_NAME, TRASH_NAME)]
     assert contents(site / "output") == {**SECOND, MARKER: b""}
 
 
@@ -174,7 +175,8 @@ def test_exchange_fallback_to_two_renames(site: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(writer, "_rename", spy)
     result = build(site, SECOND)
     assert result.swapped
-    assert renames == [("output", OLD_NAME), (STAGING_NAME, "output")]
+    assert renames[:2] == [("output", OLD_NAME), (STAGING_NAME, "output")]
+    assert renames[2][0] == OLD_NAME and len(renames) == 3  # then into the trash
     assert contents(site / "output") == {**SECOND, MARKER: b""}
     assert_clean(site)
 
@@ -247,7 +249,14 @@ def test_fault_leaves_output_identical(site: Path, monkeypatch: pytest.MonkeyPat
 def test_failed_cleanup_of_old_tree_does_not_fail_build(site: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     build(site, FIRST)
-    monkeypatch.setattr(writer, "_rmtree", fail_with(errno.EACCES))
+    real_rename = writer._rename
+
+    def no_trash(a: Path, b: Path) -> None:
+        if b.parent.name == TRASH_NAME:
+            raise OSError(errno.EACCES, "Permission denied", str(b))
+        real_rename(a, b)
+    monkeypatch.setattr(writer, "_rename", no_trash)  # cannot move it to the trash…
+    monkeypatch.setattr(writer, "_rmtree", fail_with(errno.EACCES))  # …nor delete it
     result = build(site, SECOND)
     assert result.swapped
     assert contents(site / "output") == {**SECOND, MARKER: b""}

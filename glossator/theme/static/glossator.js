@@ -8,7 +8,9 @@
  *   aria-expanded); Escape closes the note and returns focus to its number.
  * - Passages, numbers and notes highlight one another on hover and focus (.is-active).
  * - Glossary links show their definition (copied from #gdef-TERM) in a tooltip.
- * - "Hide notes / Show notes" button (html.js-notes-hidden), remembered in localStorage.
+ * - The "Show notes" toggle button (aria-pressed; html.js-notes-hidden), remembered in
+ *   localStorage. An inline script in <head> (base.html) applies the stored choice before
+ *   the first paint; this script applies it again, for themes without that line.
  *
  * The breakpoint below must match style.css.
  */
@@ -23,7 +25,7 @@
   const POPOVER_OFFSET = 6;     // px between the link and the popover
   const HIDE_DELAY = 150;       // ms before a popover hides, so the pointer can reach it
 
-  // -- Before first paint: mark the page as scripted and apply the stored preference --------
+  // -- Mark the page as scripted and apply the stored preference -----------------------------
 
   root.classList.add("js-glossator");
   if (readNotesHidden()) {
@@ -195,20 +197,27 @@
       return lastOpened && lastOpened.classList.contains("is-open") ? lastOpened : null;
     }
 
-    /** A link to #note-ID (from elsewhere, or at load) opens that note on narrow screens. */
-    function openFromHash() {
+    /** The element the address's #fragment names, or null. */
+    function hashTarget() {
       const hash = window.location.hash.slice(1);
       if (!hash) {
-        return;
+        return null;
       }
-      let target = null;
       try {
-        target = document.getElementById(decodeURIComponent(hash));
+        return document.getElementById(decodeURIComponent(hash));
       } catch (error) {
-        return;
+        return null;
       }
+    }
+
+    /** A link to #note-ID (from elsewhere, or at load) opens that note on narrow screens
+     *  and shows it: the browser scrolled before the note was opened or moved beside its
+     *  passage. */
+    function openFromHash() {
+      const target = hashTarget();
       if (target && notes.indexOf(target) !== -1) {
         setOpen(target, true);
+        target.scrollIntoView({ block: "start" });
       }
     }
 
@@ -304,8 +313,8 @@
     function setNotesHidden(hidden, persist) {
       root.classList.toggle("js-notes-hidden", hidden);
       if (toggle) {
+        // The label stays "Show notes"; its state is aria-pressed (and the tick beside it).
         toggle.setAttribute("aria-pressed", String(!hidden));
-        toggle.textContent = hidden ? "Show notes" : "Hide notes";
       }
       if (persist) {
         storeNotesHidden(hidden);

@@ -1,0 +1,197 @@
+"""The build cache: ``<site>/.glossator-cache/cache.sqlite``.
+
+What a build may reuse from the last one, so that a rebuild does almost nothing when almost
+nothing changed:
+
+* ``documents``: per source, the fingerprint of everything its outputs were made from (its
+  files, the site config, the glossary's spellings, the definitions it shows, the templates,
+  its neighbours, Glossator itself), its summary (what listings, feeds and checks need) and
+  the stat of each output file it produced;
+* ``inputs``: per input file, its stat and content hash, so unchanged files are not read;
+* ``citations``: formatted citations by (style, CSL item);
+* ``pages``: per listing page (home, tags, glossary…), the hash of its template context.
+
+Nothing in it is trusted blindly: an entry is used only when its fingerprint matches *and*
+every output file it names still has the recorded size, mtime and inode. A cache that cannot
+be read (corrupt, another format version) is set aside and rebuilt, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+CACHE_DIR = ".glossator-cache"
+FORMAT = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
+                                   digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+                                      summary TEXT NOT NULL, files TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS citations (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                  stat TEXT NOT NULL);
+"""
+
+
+def digest(*parts: Any) -> str:
+    """A stable hash of JSON-serialisable parts."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_stat(path: Path) -> list[int] | None:
+    """What identifies a file's version cheaply: size, mtime (ns) and inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+class BuildCache:
+    """One build's view of the cache; changes are saved by :meth:`save` (after a good build)."""
+
+    def __init__(self, root: Path, *, code_version: str):
+        self.path = root / CACHE_DIR / "cache.sqlite"
+        self.code_version = code_version
+        self.db: sqlite3.Connection | None = None
+        self.documents: dict[str, tuple[str, dict, dict]] = {}
+        self.inputs: dict[str, tuple[list[int], str]] = {}
+        self._new_documents: dict[str, tuple[str, dict, dict]] = {}
+        self._new_inputs: dict[str, tuple[list[int], str]] = {}
+        self._new_citations: dict[str, str] = {}
+        self.pages: dict[str, tuple[str, list[int]]] = {}
+        self._new_pages: dict[str, str] = {}
+        self._open()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _open(self, *, retry: bool = True) -> None:
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.executescript(_SCHEMA)
+            if self._meta() != {"format": FORMAT, "code": self.code_version}:
+                self._reset()
+            self._load()
+        except (sqlite3.Error, OSError, ValueError):
+            self._discard()
+            if retry:  # a fresh, empty cache in its place
+                self._open(retry=False)
+
+    def _meta(self) -> dict[str, str]:
+        assert self.db is not None
+        return dict(self.db.execute("SELECT key, value FROM meta"))
+
+    def _load(self) -> None:
+        assert self.db is not None
+        for path, stat, digest_ in self.db.execute("SELECT path, stat, digest FROM inputs"):
+            self.inputs[path] = (json.loads(stat), digest_)
+        for path, key, stat in self.db.execute("SELECT path, key, stat FROM pages"):
+            self.pages[path] = (key, json.loads(stat))
+        for stem, fingerprint, summary, files in self.db.execute(
+                "SELECT stem, fingerprint, summary, files FROM documents"):
+            self.documents[stem] = (fingerprint, json.loads(summary), json.loads(files))
+
+    def _reset(self) -> None:
+        assert self.db is not None
+        for table in ("meta", "inputs", "documents", "citations", "pages"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)",
+                            [("format", FORMAT), ("code", self.code_version)])
+
+    def _discard(self) -> None:
+        """An unreadable cache: move it aside and work without one."""
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        self.documents, self.inputs = {}, {}
+        try:
+            if self.path.exists():
+                os.replace(self.path, self.path.with_suffix(".corrupt"))
+        except OSError:
+            pass
+
+    def input_digest(self, rel: str, path: Path, data: bytes | None = None) -> str | None:
+        """The content hash of an input file, read only when its stat changed."""
+        stat = file_stat(path)
+        if stat is None:
+            return None
+        known = self.inputs.get(rel)
+        if known is not None and known[0] == stat and data is None:
+            return known[1]
+        if data is None:
+            data = path.read_bytes()
+        value = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self._new_inputs[rel] = (stat, value)
+        return value
+
+    def document(self, stem: str, fingerprint: str, output_dir: Path) -> dict | None:
+        """The cached summary of ``stem`` if its fingerprint matches and its files are intact."""
+        entry = self.documents.get(stem)
+        if entry is None or entry[0] != fingerprint:
+            return None
+        for rel, stat in entry[2].items():
+            if file_stat(output_dir / rel) != stat:
+                return None
+        return entry[1]
+
+    def page(self, path: str, key: str, output_dir: Path) -> bool:
+        """Whether the published page at ``path`` was made from a context hashing to ``key``."""
+        entry = self.pages.get(path)
+        return entry is not None and entry[0] == key and file_stat(output_dir / path) == entry[1]
+
+    # -- writing ------------------------------------------------------------------------
+
+    def put_document(self, stem: str, fingerprint: str, summary: dict,
+                     files: Iterable[str]) -> None:
+        self._new_documents[stem] = (fingerprint, summary, dict.fromkeys(files))
+
+    def put_page(self, path: str, key: str) -> None:
+        self._new_pages[path] = key
+
+    def put_citation(self, key: str, rows: list[list[str]]) -> None:
+        """Formatted citations of one item: ``[[style, label, html], …]``."""
+        self._new_citations[key] = json.dumps(rows, ensure_ascii=False)
+
+    def save(self, output_dir: Path, stems: Iterable[str]) -> None:
+        """Record this build (after its output was published); drop documents now gone."""
+        if self.db is None:
+            return
+        try:
+            self._save(output_dir, set(stems))
+        except (sqlite3.Error, OSError):
+            self._discard()
+
+    def _save(self, output_dir: Path, stems: set[str]) -> None:
+        assert self.db is not None
+        db = self.db
+        db.execute("BEGIN")
+        for stem in set(self.documents) - stems:
+            db.execute("DELETE FROM documents WHERE stem = ?", (stem,))
+        for stem, (fingerprint, summary, files) in self._new_documents.items():
+            stats = {rel: file_stat(output_dir / rel) for rel in files}
+            db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                       (stem, fingerprint, json.dumps(summary, ensure_ascii=False),
+                        json.dumps(stats)))
+        db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?)",
+                       [(rel, json.dumps(stat), value)
+                        for rel, (stat, value) in self._new_inputs.items()])
+        db.executemany("INSERT OR REPLACE INTO citations VALUES (?, ?)",
+                       list(self._new_citations.items()))
+        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                       [(path, key, json.dumps(file_stat(output_dir / path)))
+                        for path, key in self._new_pages.items()])
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,230 @@
+"""Documents are loaded and rendered in a pool of processes, one task per document.
+
+Each worker is set up once (:func:`init_loader`, :func:`init_renderer`) with what every
+document shares (the config, the parser, the glossary matcher, the citation styles, the
+theme); a task carries one document and returns plain data. Results come back in task order,
+so a parallel build is byte for byte the same as a single-process one (``--jobs 1``), which
+runs the very same functions in the main process.
+
+The worker's state is a module-level variable: it is per process, set by the initializer.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import inventory as inv
+from .cache import digest
+from .citations import CitationRenderer, FormattedCitation
+from .config import SiteConfig
+from .docpage import document_outputs
+from .documents import DocumentRenderer, DocumentSummary, RenderedDocument, RenderedNote
+from .errors import Diagnostic, Diagnostics
+from .loaders import load_annotations, load_source
+from .markdown import make_markdown
+from .markdown.glossary import GlossaryMatcher
+from .models import Annotations, Glossary, Source
+from .pages import PageRenderer, SiteInfo
+from .search import note_records
+from .templates import TemplateFailed, Theme
+
+SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs more
+
+
+# Loading ------------------------------------------------------------------------------------
+
+@dataclass
+class LoadTask:
+    source: str  # "sources/<stem>.md"
+    annotations: str | None  # "annotations/<stem>.yaml" when it exists
+
+
+@dataclass
+class LoadResult:
+    source: Source | None
+    annotations: Annotations | None
+    diagnostics: list[Diagnostic]
+
+
+_LOADER: tuple[Path, SiteConfig] | None = None
+
+
+def init_loader(root: Path, config: SiteConfig) -> None:
+    global _LOADER
+    _LOADER = (root, config)
+
+
+def load_document(task: LoadTask) -> LoadResult:
+    assert _LOADER is not None, "init_loader() first"
+    root, config = _LOADER
+    diags = Diagnostics()
+    source = load_source(root, task.source, config, diags)
+    notes = load_annotations(root, task.annotations, diags) if task.annotations else None
+    return LoadResult(source, notes, diags.items)
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+@dataclass
+class RenderSetup:
+    """What every document shares; sent once to each worker."""
+
+    root: Path
+    site: SiteInfo
+    glossary: Glossary
+    cache_path: Path | None = None  # the build cache, for formatted citations (read only)
+    records_dir: Path | None = None  # where search records are written (None: nowhere)
+
+
+@dataclass
+class RenderTask:
+    source: Source
+    annotations: Annotations | None
+    prev: Source | None = None
+    next: Source | None = None
+    publish: bool = True  # False for a draft: checked, summarised, nothing written
+
+
+@dataclass
+class RenderResult:
+    summary: DocumentSummary | None  # None when a template failed
+    outputs: dict[str, bytes]
+    diagnostics: list[Diagnostic]
+    citations: dict[str, list[list[str]]] = field(default_factory=dict)  # new cache entries
+
+
+@dataclass
+class _Renderer:
+    setup: RenderSetup
+    theme: Theme
+    documents: DocumentRenderer
+    citations: _CachedCitations
+
+
+_RENDERER: _Renderer | None = None
+
+
+def init_renderer(setup: RenderSetup) -> None:
+    global _RENDERER
+    config = setup.site.config
+    theme = Theme(setup.root)
+    citations = _CachedCitations(CitationRenderer(config.citation_styles), setup.cache_path)
+    documents = DocumentRenderer(
+        md=make_markdown(unsafe_html=config.unsafe_html), config=config,
+        matcher=GlossaryMatcher(setup.glossary.terms) if setup.glossary.terms else None,
+        citations=citations,  # type: ignore[arg-type]  # same interface, cached
+        note_template=_note_template(theme),
+        glossary_href=lambda term_id: f"../{inv.GLOSSARY_PAGE}#{term_id}",
+        page_url=lambda s: inv.absolute_url(config.base_url, inv.document_page(s.slug)))
+    _RENDERER = _Renderer(setup, theme, documents, citations)
+
+
+def _note_template(theme: Theme) -> Callable[[RenderedNote, Diagnostics], str]:
+    def render(note: RenderedNote, diags: Diagnostics) -> str:
+        return theme.render("partials/note.html", {"note": note}, diags)
+    return render
+
+
+def render_document(task: RenderTask) -> RenderResult:
+    assert _RENDERER is not None, "init_renderer() first"
+    r = _RENDERER
+    diags = Diagnostics()
+    r.citations.new.clear()
+    try:
+        doc = r.documents.render(task.source, task.annotations, diags)
+        outputs: dict[str, bytes] = {}
+        if task.publish:
+            pages = PageRenderer(r.setup.site, r.theme, diags)
+            outputs = document_outputs(pages, doc, task.prev, task.next)
+            _write_records(r.setup.records_dir, doc)
+    except TemplateFailed:
+        return RenderResult(None, {}, diags.items)
+    warnings = [d for d in diags.items if d.severity != "error"]
+    summary = DocumentSummary.of(doc, warnings)
+    return RenderResult(summary, outputs, diags.items, dict(r.citations.new))
+
+
+def _write_records(records_dir: Path | None, doc: RenderedDocument) -> None:
+    """The document's search records (one small page per note), replacing its old ones."""
+    if records_dir is None:
+        return
+    folder = records_dir / "notes" / doc.source.slug
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, text in note_records(doc).items():
+        path = records_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+class _CachedCitations:
+    """Formatted citations by (styles, CSL item), from the build cache when it has them."""
+
+    def __init__(self, renderer: CitationRenderer, cache_path: Path | None):
+        self.renderer = renderer
+        self.new: dict[str, list[list[str]]] = {}
+        self.db = None
+        if cache_path is not None and cache_path.exists():
+            try:
+                self.db = sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True)
+            except sqlite3.Error:
+                self.db = None
+
+    def render(self, item: dict[str, Any]) -> list[FormattedCitation]:
+        key = digest(self.renderer.styles, item)
+        cached = self._cached(key)
+        if cached is not None:
+            return [FormattedCitation(*row) for row in cached]
+        formatted = self.renderer.render(item)
+        self.new[key] = [[c.style, c.label, c.html] for c in formatted]
+        return formatted
+
+    def _cached(self, key: str) -> list[list[str]] | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT html FROM citations WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return json.loads(row[0]) if row else None
+
+
+# The pool -----------------------------------------------------------------------------------
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def run_tasks(function: Callable[[Any], Any], tasks: list[Any], *, jobs: int,
+              initializer: Callable[..., None], initargs: tuple) -> Iterator[Any]:
+    """``function`` over ``tasks``, results in task order; in a pool when it pays off."""
+    if jobs <= 1 or len(tasks) < SERIAL_BELOW:
+        initializer(*initargs)
+        yield from map(function, tasks)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer,
+                             initargs=initargs) as pool:
+        yield from _windowed(pool, function, tasks, window=jobs * 4)
+
+
+def _windowed(pool: ProcessPoolExecutor, function: Callable[[Any], Any], tasks: Iterable[Any],
+              *, window: int) -> Iterator[Any]:
+    """Like ``pool.map`` but with at most ``window`` tasks in flight (bounded memory)."""
+    pending: deque[Future] = deque()
+    for task in tasks:
+        pending.append(pool.submit(function, task))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -1,0 +1,209 @@
+"""Incremental and parallel builds: the result is always that of a clean, single-process build.
+
+A site of a dozen documents is built, edited in one way after another, and rebuilt with its
+cache; after each edit the output is compared byte for byte with a clean build of the same
+inputs in another folder (the search index aside: Pagefind writes its files in no fixed
+order). Other tests pin what a rebuild may touch, and that the cache is never trusted blindly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import snapshot, tree_bytes
+from glossator.pipeline import BuildOptions, BuildReport, build
+
+DOCS = 12
+GLOSSARY = """\
+terms:
+  - term: harbour
+    definition: A sheltered stretch of water.
+    case_sensitive: false
+  - term: Beacon
+    definition: A fire or light set up as a signal.
+"""
+
+
+def source(i: int, *, title: str | None = None, date: str | None = None) -> str:
+    return (f"---\ntitle: {title or f'Letter number {i}'}\ndate: {date or f'18{10 + i}-0{1 + i % 9}'}"
+            f"\nadded: 2026-01-{1 + i % 28:02d}\npublisher: Port Gazette\nauthors: [Ann Lee]\n"
+            f"tags: [{'Harbours' if i % 2 else 'Verse'}]\n---\n\n"
+            f"The harbour of letter {i} was quiet, and the *Beacon* burned late.\n\n"
+            f"- a list item for {i}\n- another item\n\nA last paragraph, number {i}.\n")
+
+
+def notes(i: int, text: str = "A note.") -> str:
+    return (f"introduction: Letter {i} of a series.\nnotes:\n"
+            f"  - quote: was quiet, and the Beacon\n    note: {text}\n"
+            f"  - quote: a list item for {i}\n    note: Another note on {i}.\n")
+
+
+def make(root: Path, count: int = DOCS) -> Path:
+    (root / "sources").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    (root / "site_config.yaml").write_text(
+        "title: Port Letters\nbase_url: https://example.org/letters/\n", encoding="utf-8")
+    (root / "annotations" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
+    for i in range(count):
+        (root / "sources" / f"letter-{i}.md").write_text(source(i), encoding="utf-8")
+        (root / "annotations" / f"letter-{i}.yaml").write_text(notes(i), encoding="utf-8")
+    return root
+
+
+def run(root: Path, **options) -> BuildReport:
+    options.setdefault("search", False)
+    return build(root, BuildOptions(**options))
+
+
+def without_index(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {rel: data for rel, data in tree.items() if not rel.startswith("pagefind/")}
+
+
+def clean_build_of(site: Path, tmp: Path) -> dict[str, bytes]:
+    """Build a copy of ``site``'s inputs from scratch (no cache, no output), in one process."""
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    for name in ("site_config.yaml", "sources", "annotations", "theme"):
+        path = site / name
+        if path.is_dir():
+            shutil.copytree(path, tmp / name)
+        elif path.exists():
+            shutil.copy2(path, tmp / name)
+    run(tmp, jobs=1)
+    return tree_bytes(tmp / "output")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a note's text", lambda s: replace(s / "annotations/letter-3.yaml", "A note.",
+                                        "A longer note.")),
+    ("a title", lambda s: replace(s / "sources/letter-5.md", "Letter number 5",
+                                  "The fifth letter")),
+    ("a date (reorders neighbours)", lambda s: replace(s / "sources/letter-0.md",
+                                                       "date: 1810-01", "date: 1899")),
+    ("a definition", lambda s: replace(s / "annotations/glossary.yaml",
+                                       "A sheltered stretch", "A safe stretch")),
+    ("a new glossary alias", lambda s: replace(s / "annotations/glossary.yaml",
+                                               "    case_sensitive: false",
+                                               "    aliases: [quiet]\n    case_sensitive: false")),
+    ("a template", lambda s: (s / "theme/templates/partials").mkdir(parents=True) or (
+        s / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")),
+    ("a tag", lambda s: replace(s / "sources/letter-2.md", "tags: [Verse]",
+                                "tags: [Verse, Letters]")),
+    ("a deleted source", lambda s: ((s / "sources/letter-7.md").unlink(),
+                                    (s / "annotations/letter-7.yaml").unlink())),
+    ("a new source", lambda s: ((s / "sources/letter-40.md").write_text(source(40)),
+                                (s / "annotations/letter-40.yaml").write_text(notes(40)))),
+    ("a draft", lambda s: replace(s / "sources/letter-9.md", "publisher:",
+                                  "draft: true\npublisher:")),
+    ("the site config", lambda s: replace(s / "site_config.yaml", "Port Letters",
+                                          "Letters from the Port")),
+]
+
+
+def test_every_incremental_build_equals_a_clean_build(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    for name, edit in EDITS:
+        edit(site)
+        run(site)
+        expected = clean_build_of(site, tmp_path / "clean")
+        assert without_index(tree_bytes(site / "output")) == without_index(expected), name
+
+
+def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path) -> None:
+    one = make(tmp_path / "one")
+    two = make(tmp_path / "two")
+    assert run(one, jobs=1).rendered == DOCS
+    assert run(two, jobs=2).rendered == DOCS  # enough documents for a pool of 2
+    assert tree_bytes(one / "output") == tree_bytes(two / "output")
+
+
+def test_a_title_rerenders_the_document_and_its_neighbours_only(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    replace(site / "sources/letter-5.md", "Letter number 5", "The fifth letter")
+    assert run(site).rendered == 3  # itself, and the two pages whose prev/next link names it
+
+
+def test_a_second_build_renders_nothing_and_writes_nothing(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    before = snapshot(site / "output")
+    report = run(site)
+    assert report.rendered == 0 and report.documents == DOCS
+    assert report.result is not None and not report.result.swapped
+    assert snapshot(site / "output") == before
+
+
+def test_editing_one_note_rewrites_exactly_what_shows_it(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site, search=True)
+    before = snapshot(site / "output")
+    replace(site / "annotations/letter-3.yaml", "A note.", "A note, edited.")
+    report = run(site, search=True)
+    assert report.rendered == 1
+    after = snapshot(site / "output")
+    files = [rel for rel, (data, _, _) in after.items() if data is not None]
+    changed = {rel for rel in files if rel not in before or after[rel][1] != before[rel][1]}
+    changed_outside_index = {rel for rel in changed if not rel.startswith("pagefind/")}
+    assert changed_outside_index == {"letter-3/index.html", "letter-3/annotations.jsonld",
+                                     "notes/index.html"}
+    assert any(rel.startswith("pagefind/") for rel in changed)  # the search index too
+
+
+def test_a_corrupt_cache_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    cache = site / ".glossator-cache" / "cache.sqlite"
+    cache.write_bytes(b"this is not a database" * 100)
+    replace(site / "sources/letter-1.md", "Letter number 1", "Letter one")
+    report = run(site)
+    assert report.rendered == DOCS  # nothing trusted
+    assert (site / ".glossator-cache" / "cache.corrupt").exists()
+    assert without_index(tree_bytes(site / "output")) == clean_build_of(site, tmp_path / "c")
+    assert run(site).rendered == 0  # and the new cache works
+
+
+def test_a_hand_edited_output_file_is_rebuilt(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    page = site / "output" / "letter-4" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"Letter number 4", b"Tampered"))
+    report = run(site)
+    assert report.rendered == 1
+    assert page.read_bytes() == good
+
+
+def test_a_cache_from_other_code_is_not_used(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site)
+    with sqlite3.connect(site / ".glossator-cache" / "cache.sqlite") as db:
+        db.execute("UPDATE meta SET value = 'an older glossator' WHERE key = 'code'")
+    assert run(site).rendered == DOCS
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_errors_in_documents_are_all_reported_in_parallel_too(tmp_path: Path, jobs: int):
+    site = make(tmp_path / "site")
+    for i in (2, 8):
+        replace(site / f"annotations/letter-{i}.yaml", f"a list item for {i}", "no such text")
+    from glossator.errors import BuildFailed
+    with pytest.raises(BuildFailed) as failed:
+        run(site, jobs=jobs)
+    messages = [d.format().splitlines()[0] for d in failed.value.diagnostics.sorted()]
+    assert [m.split(":")[0] for m in messages] == ["annotations/letter-2.yaml",
+                                                   "annotations/letter-8.yaml"]
+    assert not (site / "output").exists()
