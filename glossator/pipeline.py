@@ -48,6 +48,8 @@ class BuildOptions:
     check_only: bool = False
     search: bool = True  # run Pagefind (without it, a published index is kept as it is)
     jobs: int = 0  # worker processes; 0: one per available core
+    # a search index made beforehand (by ``serve``, in the background) to publish as it is
+    search_files: dict[str, bytes] | None = None
 
 
 @dataclass
@@ -284,9 +286,9 @@ class _Build:
             self.cache.put_citation(citation_key, rows)
 
     def _records_dir(self) -> Path | None:
-        if self.cache is None or not self.options.search:
-            return None
-        return self.cache.path.parent / "search"
+        """Where search records live (kept up to date even without ``search``, for
+        ``serve``, which indexes in the background)."""
+        return None if self.cache is None else self.cache.path.parent / "search"
 
     def _listings(self, sink: Sink, published: list[Source]) -> None:
         slugs = {s.slug for s in published}
@@ -333,6 +335,14 @@ class _Build:
     # -- 5 and 6. search and swap -----------------------------------------------------------
 
     def _commit(self, writer: OutputWriter) -> WriteResult:
+        records = self._records_dir()
+        if records is not None:
+            search.write_term_records(records, self.glossary.terms, self.site.definitions,
+                                      self.config.language)
+        if self.options.search_files is not None:
+            for rel, data in self.options.search_files.items():
+                writer.write(rel, data)
+            return writer.commit()
         if not self.options.search or not self._pages_changed(writer):
             search.keep_index(writer, self.output_dir)
             return writer.commit()
@@ -340,8 +350,6 @@ class _Build:
         # (the site had no index yet).
         records = self._records_dir()
         assert records is not None
-        search.write_term_records(records, self.glossary.terms, self.site.definitions,
-                                  self.config.language)
 
         def index(staging: Path) -> None:
             try:

@@ -9,17 +9,21 @@ from __future__ import annotations
 import socket
 import sys
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from . import search
+from .cache import CACHE_DIR
 from .errors import BuildFailed
 from .pipeline import BuildOptions, build, output_dir_for
-from .serve import LiveState, PreviewApp, Rebuilder, is_watched
+from .serve import WATCHED, BackgroundIndexer, LiveState, PreviewApp, Rebuilder, is_watched
 
 
 def build_problems(root: Path, options: BuildOptions) -> Callable[[], list[str]]:
@@ -35,6 +39,13 @@ def build_problems(root: Path, options: BuildOptions) -> Callable[[], list[str]]
             print(report.diagnostics.format(), file=sys.stderr)
         return []
     return run
+
+
+def publisher(root: Path, options: BuildOptions) -> Callable[[dict[str, bytes]], list[str]]:
+    """Publish a search index made in the background (a build with nothing else to do)."""
+    def publish(files: dict[str, bytes]) -> list[str]:
+        return build_problems(root, replace(options, search_files=files))()
+    return publish
 
 
 class _Events(FileSystemEventHandler):
@@ -75,6 +86,16 @@ def _handler(app: PreviewApp) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _watch(observer: BaseObserver, root: Path, handler: FileSystemEventHandler) -> None:
+    """Watch the inputs only: the site folder itself (for site_config.yaml, and folders
+    created later), and sources/, annotations/ and theme/ with everything in them. Never
+    the output, staging or cache folders, which every build rewrites."""
+    observer.schedule(handler, str(root), recursive=False)
+    for name in WATCHED:
+        if (root / name).is_dir():
+            observer.schedule(handler, str(root / name), recursive=True)
+
+
 class _IPv6Server(ThreadingHTTPServer):
     address_family = socket.AF_INET6
 
@@ -85,9 +106,15 @@ def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool
         print(f"warning: serving on {host}: other machines can read this preview",
               file=sys.stderr)
     state = LiveState()
-    rebuilder = Rebuilder(build_problems(root, options), state)
-    rebuilder.rebuild()
     output = output_dir_for(root, options)
+    pages_only = replace(options, search=False)  # the index follows, in the background
+    rebuilder = Rebuilder(build_problems(root, pages_only), state,
+                          publish_index=publisher(root, options))
+    records = root / CACHE_DIR / "search"
+    indexer = BackgroundIndexer(lambda: search.index_output(output, records),
+                                rebuilder.index_ready)
+    rebuilder.after_build = indexer.request
+    rebuilder.rebuild()
     if state.version == 0:
         print("the first build failed; fix the problems above, the preview starts serving "
               "once the site builds", file=sys.stderr)
@@ -96,7 +123,7 @@ def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool
     server = server_class((host, port), _handler(app))
     server.daemon_threads = True
     observer = PollingObserver() if poll else Observer()
-    observer.schedule(_Events(root, rebuilder), str(root), recursive=True)
+    _watch(observer, root, _Events(root, rebuilder))
     observer.start()
     stop = threading.Event()
     threading.Thread(target=rebuilder.loop, args=(stop,), daemon=True).start()

@@ -126,6 +126,16 @@ def index_staged_site(staging: Path, records_dir: Path) -> dict[str, bytes]:
                 for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def index_output(output_dir: Path, records_dir: Path) -> dict[str, bytes]:
+    """Pagefind's files for the published site (read, never changed: ``serve`` runs this in
+    the background while the site is being served)."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=records_dir.parent) as tmp:
+        site = Path(tmp) / "site"
+        shutil.copytree(output_dir, site, copy_function=os.link,
+                        ignore=shutil.ignore_patterns(SEARCH_DIR))
+        return index_staged_site(site, records_dir)
+
+
 def keep_index(writer: Any, output_dir: Path) -> None:
     """Publish the current index again, as it is (when no page changed, or no search)."""
     index_dir = output_dir / SEARCH_DIR

@@ -65,12 +65,33 @@ class Rebuilder:
 
     def __init__(self, build: Callable[[], list[str]], state: LiveState, *,
                  debounce: float = DEBOUNCE, clock: Callable[[], float] = time.monotonic,
-                 log: Callable[[str], None] = print):
+                 log: Callable[[str], None] = print,
+                 publish_index: Callable[[dict[str, bytes]], list[str]] | None = None,
+                 after_build: Callable[[], None] | None = None):
         self.build, self.state, self.debounce = build, state, debounce
         self.clock, self.log = clock, log
+        self.publish_index, self.after_build = publish_index, after_build
         self._last_event: float | None = None
+        self._index: dict[str, bytes] | None = None  # a search index waiting to be published
         self._lock = threading.Lock()
         self._wake = threading.Event()
+
+    def index_ready(self, files: dict[str, bytes]) -> None:
+        """A search index made in the background (called from the indexer's thread)."""
+        with self._lock:
+            self._index = files
+        self._wake.set()
+
+    def publish_pending_index(self) -> bool:
+        """Publish a waiting search index, unless page edits are waiting (they go first)."""
+        with self._lock:
+            if self._index is None or self._last_event is not None:
+                return False
+            files, self._index = self._index, None
+        if self.publish_index is not None:
+            problems = self.publish_index(files)
+            self.log("search index updated" if not problems else "\n".join(problems))
+        return True
 
     def changed(self, path: str) -> None:
         """Record a file event (called from the watcher's thread)."""
@@ -101,7 +122,9 @@ class Rebuilder:
             self.log("build failed: still serving the last good build")
         else:
             self.state.succeeded()
-            self.log(f"rebuilt in {self.clock() - started:.2f} s; reloading open pages")
+            self.log(f"built in {self.clock() - started:.2f} s; reloading open pages")
+            if self.after_build is not None:
+                self.after_build()
 
     def loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -110,6 +133,41 @@ class Rebuilder:
             while not stop.is_set() and self._last_event is not None:
                 if not self.run_pending():
                     time.sleep(self.debounce / 4)
+            if not stop.is_set():
+                self.publish_pending_index()
+
+
+class BackgroundIndexer:
+    """Rebuilds the search index in its own thread, one run at a time; a request made during
+    a run starts another run after it (so the last edit is always indexed)."""
+
+    def __init__(self, make_index: Callable[[], dict[str, bytes]],
+                 ready: Callable[[dict[str, bytes]], None],
+                 log: Callable[[str], None] = print):
+        self.make_index, self.ready, self.log = make_index, ready, log
+        self._requested = False
+        self._running = False
+        self._lock = threading.Lock()
+
+    def request(self) -> None:
+        with self._lock:
+            self._requested = True
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._requested:
+                    self._running = False
+                    return
+                self._requested = False
+            try:
+                self.ready(self.make_index())
+            except Exception as exc:  # a failed index must not stop the preview
+                self.log(f"the search index could not be built: {exc}")
 
 
 @dataclass
