@@ -111,5 +111,5 @@ def json_ld(source: Source, *, config: SiteConfig, page_url: str,
 
 def script_json(data: Any) -> str:
     """JSON that cannot end or alter a ``<script>`` element (``</script>``, ``<!--``, U+2028)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False)
     return text.translate(_SCRIPT_UNSAFE)

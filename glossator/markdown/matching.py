@@ -17,6 +17,7 @@ from dataclasses import dataclass
 QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
                         "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'})
 _WHITESPACE = re.compile(r"\s+")
+_UNLIKE_A_SPACE = re.compile(r"\s{2,}|[^\S ]")  # a whitespace run that is not one " "
 
 
 def normalize_query(text: str) -> str:
@@ -31,7 +32,7 @@ class MatchText:
 
     text: str
     key: str
-    _key_runs: list[int]  # key offset of each collapsed whitespace run
+    _key_runs: list[int]  # key offset of each collapsed whitespace run (other than " ")
     _orig_runs: list[int]  # original offset of the same run
     _orig_ends: list[int]  # original end offset of the same run
 
@@ -40,7 +41,7 @@ class MatchText:
         key_parts: list[str] = []
         key_runs, orig_runs, orig_ends = [], [], []
         last = key_len = 0
-        for m in _WHITESPACE.finditer(text):
+        for m in _UNLIKE_A_SPACE.finditer(text):  # a single space is its own key already
             key_parts.append(text[last:m.start()])
             key_len += m.start() - last
             key_runs.append(key_len)

@@ -70,10 +70,14 @@ function resultItem(data) {
   return item;
 }
 
+// Searches can overlap (a submit and a change of filter): only the latest one is shown.
+let latest = 0;
+
 async function runSearch() {
+  const ticket = ++latest;
   const query = input.value.trim();
-  list.replaceChildren();
   if (!query) {
+    list.replaceChildren();
     statusLine.textContent = "";
     return;
   }
@@ -85,12 +89,15 @@ async function runSearch() {
     const engine = await loadPagefind();
     const search = await engine.search(query, { filters });
     const shown = await Promise.all(search.results.slice(0, PAGE_SIZE).map((r) => r.data()));
-    shown.forEach((data) => list.appendChild(resultItem(data)));
+    if (ticket !== latest) return;
+    list.replaceChildren(...shown.map(resultItem));
     const count = search.results.length;
     statusLine.textContent = count === 0 ? `No results for “${query}”.`
       : `${count} result${count === 1 ? "" : "s"} for “${query}”` +
         (count > PAGE_SIZE ? ` (showing the first ${PAGE_SIZE}).` : ".");
   } catch (error) {
+    if (ticket !== latest) return;
+    list.replaceChildren();
     statusLine.textContent = "The search index could not be loaded. Search works when the " +
       "site is served over http(s), once its search index has been built.";
   }
