@@ -194,7 +194,15 @@ def _notes_pages(pages: PageRenderer, index: Index) -> None:
                       "prev": paths[number - 2] if number > 1 else None,
                       "next": paths[number] if number < len(chunks) else None}
         title = "All notes" if number == 1 else f"All notes, page {number}"
-        pages.page(path, "notes.html", "notes", title, documents=chunk, pagination=pagination)
+        pages.page(path, "notes.html", "notes", title, documents=chunk, pagination=pagination,
+                   terms=_terms_in_notes(pages.site, chunk))
+
+
+def _terms_in_notes(site: SiteInfo, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The glossary entries linked from these notes: their definitions go on the page."""
+    html = "".join(note["html"] for doc in documents for note in doc["notes"])
+    return [{"id": t.id, "term": t.term, "definition_html": site.definitions[t.id]}
+            for t in sorted(site.terms, key=alphabetical) if f'data-term="{t.id}"' in html]
 
 
 def _tag_pages(pages: PageRenderer, index: Index) -> None:

@@ -111,7 +111,9 @@ def render_code_block(self, tokens: list[Token], idx: int, options, env) -> str:
     language = fence_language(token.info) if token.type == "fence" else ""
     body = _highlighted(code, language, token.meta.get("anchor"), state)
     lang_attr = f' class="language-{escapeHtml(language)}"' if language else ""
-    pre = f'<div class="highlight"><pre><code{lang_attr}>{body}</code></pre></div>'
+    label = f"Code ({escapeHtml(language)})" if language else "Code"
+    pre = (f'<div class="highlight" role="region" tabindex="0" aria-label="{label}">'
+           f'<pre><code{lang_attr}>{body}</code></pre></div>')
     if state is None or "pnum" not in token.meta:
         return pre + "\n"
     number = token.meta["pnum"]
@@ -139,6 +141,16 @@ def _highlighted(code: str, language: str, start: int | None,
     return "".join(out)
 
 
+def render_table_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    """A table scrolls in a focusable region, so a keyboard can scroll it (WCAG 2.1.1)."""
+    return ('<div class="table-scroll" role="region" tabindex="0" aria-label="Table">'
+            + self.renderToken(tokens, idx, options, env))
+
+
+def render_table_close(self, tokens: list[Token], idx: int, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 def render_notes(self, tokens: list[Token], idx: int, options, env) -> str:
     state = _state(env)
     if state is None:
@@ -155,6 +167,8 @@ def install_rules(md: MarkdownIt) -> None:
         "link_close": render_link_close,
         "fence": render_code_block,
         "code_block": render_code_block,
+        "table_open": render_table_open,
+        "table_close": render_table_close,
         "paragraph_open": _open_with_permalink("paragraph_open"),
         "list_item_open": _open_with_permalink("list_item_open"),
         NOTES_TOKEN: render_notes,

@@ -9,8 +9,8 @@
  * - Passages, numbers and notes highlight one another on hover and focus (.is-active).
  * - Glossary links show their definition (copied from #gdef-TERM) in a tooltip.
  * - The "Show notes" toggle button (aria-pressed; html.js-notes-hidden), remembered in
- *   localStorage. An inline script in <head> (base.html) applies the stored choice before
- *   the first paint; this script applies it again, for themes without that line.
+ *   localStorage. preferences.js, loaded in <head> (base.html), applies the stored choice
+ *   before the first paint; this script applies it again, for themes without that line.
  *
  * The breakpoint below must match style.css.
  */
