@@ -81,10 +81,19 @@ class SiteInfo:
     tags: dict[str, str]  # tag slug -> display name
     terms: list[Term]
     definitions: dict[str, str]  # term id -> definition HTML
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> doc_entry()
 
 
 def doc_entry(s: Source, site: SiteInfo) -> dict[str, Any]:
-    """A document as listings, previous/next links and back-links show it."""
+    """A document as listings, previous/next links and back-links show it (made once per
+    build and document: listings show the same document many times)."""
+    entry = site.entries.get(s.slug)
+    if entry is None:
+        entry = site.entries[s.slug] = _entry(s, site)
+    return entry
+
+
+def _entry(s: Source, site: SiteInfo) -> dict[str, Any]:
     return {
         "path": inv.document_page(s.slug), "slug": s.slug, "title": s.title,
         "authors": [a.display() for a in s.authors], "date_iso": s.date.iso(),

@@ -196,10 +196,14 @@ def _check_location(site: Path, out: Path) -> None:
     if site.is_relative_to(out):
         raise OutputRefused(f"the output folder {out} contains the site folder {site}; "
                             "choose a subfolder such as 'output'")
-    for name in PROTECTED + (STAGING_NAME, OLD_NAME):
+    for name in PROTECTED:
         if out.is_relative_to(site / name):
             raise OutputRefused(f"the output folder {out} is inside the site's {name}/ "
                                 "folder, which building would overwrite")
+    inside = out.relative_to(site).parts[0] if out.is_relative_to(site) else ""
+    if inside.startswith(".glossator-"):  # staging, old, trash (emptied in the background)…
+        raise OutputRefused(f"the output folder {out} is inside {inside}, which glossator "
+                            "uses for its own work; choose a subfolder such as 'output'")
 
 
 def _check_contents(site: Path, out: Path) -> None:
@@ -288,6 +292,7 @@ class OutputWriter:
         self._changed: list[str] = []
         self._unchanged: list[str] = []
         self._kept: list[str] = []  # unchanged by the caller's account: linked at commit
+        self._made: set[str] = set()  # staged folders already created
 
     def __enter__(self) -> OutputWriter:
         """Check the output folder (OutputRefused), lock (BuildLocked), make a clean staging."""
@@ -381,9 +386,16 @@ class OutputWriter:
     def _link_kept(self, rel_path: str) -> None:
         staged = self.staging / rel_path
         existing = self.output_dir / rel_path
-        _makedirs(staged.parent)
+        self._folder_for(rel_path)
         if not _try_link(existing, staged):
             _write_file(staged, _read_file(existing))
+
+    def _folder_for(self, rel_path: str) -> None:
+        """Create the staged file's folder once (thousands of files share few folders)."""
+        folder = rel_path.rpartition("/")[0]
+        if folder not in self._made:
+            _makedirs(self.staging / folder)
+            self._made.add(folder)
 
     def _require_open(self) -> None:
         if self._lock_fd is None or self._committed:
@@ -429,7 +441,7 @@ class OutputWriter:
         """Link or write one staged file; True if the current output has the same bytes."""
         staged = self.staging / rel_path
         existing = self.output_dir / rel_path
-        _makedirs(staged.parent)
+        self._folder_for(rel_path)
         same = _same_bytes(existing, data)
         if not (same and _try_link(existing, staged)):
             _write_file(staged, data)
