@@ -92,6 +92,7 @@ def measure(site: Path, edits: int) -> dict[str, list[float]]:
     finally:
         stop.set()
         observer.stop()
+        indexer.wait_idle(timeout=600)
     starts = rebuilder.starts[-edits:]
     return {"rebuild_to_reload": [(b - a) * 1000 for a, b in zip(starts, notified[-edits:])],
             "save_to_reload": [(b - a) * 1000 for a, b in zip(saved, notified[-edits:])]}

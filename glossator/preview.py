@@ -137,4 +137,5 @@ def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool
         stop.set()
         observer.stop()
         server.server_close()
+        indexer.wait_idle(timeout=60)  # leave no Pagefind process behind
     return 0

@@ -148,6 +148,8 @@ class BackgroundIndexer:
         self._requested = False
         self._running = False
         self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
 
     def request(self) -> None:
         with self._lock:
@@ -155,13 +157,19 @@ class BackgroundIndexer:
             if self._running:
                 return
             self._running = True
+            self._idle.clear()
         threading.Thread(target=self._run, daemon=True).start()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no index is being built (for a clean shutdown)."""
+        return self._idle.wait(timeout)
 
     def _run(self) -> None:
         while True:
             with self._lock:
                 if not self._requested:
                     self._running = False
+                    self._idle.set()
                     return
                 self._requested = False
             try:

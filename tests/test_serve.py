@@ -224,3 +224,40 @@ def test_only_site_inputs_trigger_rebuilds(tmp_path):
     assert not is_watched(tmp_path, str(tmp_path / "output" / "index.html"))
     assert not is_watched(tmp_path, str(tmp_path / ".glossator-staging" / "a"))
     assert not is_watched(tmp_path, "/etc/passwd")
+
+
+def test_index_requests_during_a_run_start_one_more_run_and_nothing_overlaps():
+    from glossator.serve import BackgroundIndexer
+    started, release, ready = [], threading.Event(), []
+    running = []
+
+    def make_index() -> dict:
+        running.append(1)
+        assert len(running) == 1  # never two at once
+        started.append(1)
+        release.wait(timeout=5)
+        running.pop()
+        return {"pagefind/pagefind.js": b"x"}
+    indexer = BackgroundIndexer(make_index, ready.append, log=lambda _: None)
+    indexer.request()
+    while not started:
+        pass
+    indexer.request()  # during the run: one more run afterwards…
+    indexer.request()  # …not two
+    release.set()
+    assert indexer.wait_idle(timeout=5)
+    assert len(started) == 2 and len(ready) == 2
+
+
+def test_a_waiting_index_is_published_between_rebuilds_not_during_edits():
+    rebuilder, state, clock, calls, _ = make_rebuilder([])
+    published = []
+    rebuilder.publish_index = lambda files: published.append(files) or []
+    rebuilder.changed("sources/a.md")
+    rebuilder.index_ready({"pagefind/pagefind.js": b"old"})
+    assert not rebuilder.publish_pending_index()  # an edit is waiting: pages first
+    clock.now += 1
+    assert rebuilder.run_pending()
+    assert rebuilder.publish_pending_index()
+    assert published == [{"pagefind/pagefind.js": b"old"}]
+    assert not rebuilder.publish_pending_index()  # published once
