@@ -172,10 +172,10 @@ def web_url(text: str) -> str:
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def explicit_slug(text: str) -> str:
+def explicit_slug(text: str, *, key: str = "slug", default: str = "the file name") -> str:
     if not text:
-        raise FieldError("must not be empty", "remove `slug:` to use the one made from the file "
-                         "name, or write lower-case letters, digits and hyphens")
+        raise FieldError("must not be empty", f"remove `{key}:` to use the one made from "
+                         f"{default}, or write lower-case letters, digits and hyphens")
     if not _SLUG.match(text):
         suggestion = slug(text)
         hints = [f"did you mean '{suggestion}'?"] if suggestion else []

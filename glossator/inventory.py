@@ -59,12 +59,26 @@ def _files(root: Path, folder: str, suffix: str, diags: Diagnostics) -> list[str
         if path.suffix != suffix:
             _wrong_suffix(rel, path.suffix, suffix, diags)
             continue
-        if not path.resolve().is_relative_to(real_root):
-            diags.error(Location(rel), "this file is a link to a file outside the site",
-                        hints=["copy the file into the site instead of linking to it"])
+        problem = _unusable(path, real_root)
+        if problem is not None:
+            diags.error(Location(rel), problem[0], hints=[problem[1]])
             continue
         found.append(rel)
     return found
+
+
+def _unusable(path: Path, real_root: Path) -> tuple[str, str] | None:
+    """Why an input file cannot be read safely (message, hint), or None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken link, or a loop of links (RuntimeError in 3.11)
+        return "this file is a link that leads nowhere", "fix the link or delete it"
+    if not real.is_relative_to(real_root):
+        return ("this file is a link to a file outside the site",
+                "copy the file into the site instead of linking to it")
+    if not real.is_file():  # a named pipe or a device: reading it could block the build
+        return "this is not a regular file", "replace it with a text file"
+    return None
 
 
 def _wrong_suffix(rel: str, actual: str, wanted: str, diags: Diagnostics) -> None:

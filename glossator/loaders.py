@@ -106,7 +106,7 @@ def _load_via(doc: YamlDoc, diags: Diagnostics) -> list[Via]:
         values = schema.check_mapping(doc, ("via", i), schema.VIA, diags, what="a via entry")
         if values is None or "publisher" not in values:
             continue
-        if not values.get("url"):
+        if not values.get("url") and "url" not in entries[i]:  # a bad one is an error already
             diags.warning(doc.loc("via", i), f"via entry '{values['publisher']}' has no url",
                           hints=["add `url:` so readers can find the republication"])
         result.append(Via(**values))

@@ -9,11 +9,13 @@ same definitions (``python -m glossator.docgen``), so the documentation cannot d
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from . import fields as f
-from .errors import Diagnostics
+from .errors import Diagnostics, Location
+from .markdown.safety import HTML_TAG
 from .yamlio import YamlDoc
 
 
@@ -25,6 +27,17 @@ class Field:
     required: bool = False
     default: Any = None
     convert: Callable[[Any, str | None], Any] | None = None  # (value, raw text) -> value
+    matched: bool = False  # compared with the source's text, never shown: HTML-looking is fine
+
+    @property
+    def plain_text(self) -> bool:
+        """Shown on pages exactly as written: an HTML tag in it is reported (a warning)."""
+        return self.kind in PLAIN_TEXT_KINDS and not self.matched
+
+
+PLAIN_TEXT_KINDS = ("text", "list of text", "list of names")
+HTML_IN_TEXT_HINT = ("this key is plain text: the tag is shown on the page as written, never "
+                     "as markup; remove it")
 
 
 def _text(value: Any, raw: str | None) -> str:
@@ -84,6 +97,10 @@ def _slug(value: Any, raw: str | None) -> str:
     return f.explicit_slug(f.as_text(value, raw=raw).strip())
 
 
+def _term_id(value: Any, raw: str | None) -> str:
+    return f.explicit_slug(f.as_text(value, raw=raw).strip(), key="id", default="the term")
+
+
 def _language(value: Any, raw: str | None) -> str:
     return f.language(value, raw=raw)
 
@@ -127,6 +144,8 @@ def check_mapping(doc: YamlDoc, keys: tuple, schema: list[Field], diags: Diagnos
                 result[key] = fld.default
             continue
         result[key] = converted
+        if fld.plain_text:
+            _warn_html(doc, (*keys, key), item, key, diags)
     for fld in schema:
         if fld.name not in value:
             if fld.required:
@@ -136,6 +155,38 @@ def check_mapping(doc: YamlDoc, keys: tuple, schema: list[Field], diags: Diagnos
             else:
                 result[fld.name] = fld.default
     return result
+
+
+def _warn_html(doc: YamlDoc, keys: tuple, value: Any, name: str, diags: Diagnostics) -> None:
+    """Warn about each HTML tag in a text value (or in the texts of a list or mapping).
+
+    Text fields are always escaped, so the tag is harmless; but it shows on the page as
+    written, which an editor who typed ``<i>`` did not mean. Like raw HTML in Markdown, it is
+    a warning, so ``--strict`` fails on it.
+    """
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _warn_html(doc, (*keys, i), item, name, diags)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _warn_html(doc, (*keys, key), item, name, diags)
+    elif isinstance(value, str):
+        for match in HTML_TAG.finditer(value):
+            diags.warning(_tag_location(doc, keys, value, match), f"{name}: HTML shown as "
+                          f"text: {match.group()}", hints=[HTML_IN_TEXT_HINT])
+
+
+def _tag_location(doc: YamlDoc, keys: tuple, value: str, match: re.Match[str]) -> Location:
+    """Where a tag found in a text value was written: exact in a ``|`` block and on the first
+    line of other scalars, else the value's start (escapes and folding blur the rest)."""
+    if doc.style(*keys) == "|":
+        first = doc.content_start(*keys)
+        line_start = value.rfind("\n", 0, match.start()) + 1
+        return Location(first.path, first.line + value.count("\n", 0, match.start()),
+                        first.col + match.start() - line_start)
+    start, raw = doc.loc(*keys), doc.raw(*keys) or ""
+    at = raw.find(match.group())
+    return start if at < 0 or "\n" in raw[:at] else replace(start, col=start.col + at)
 
 
 def _get(value: Any, keys: tuple) -> Any:
@@ -207,10 +258,11 @@ NOTE = [
     Field("id", "id", "`[a-z0-9-]+`, unique in the file; default `n1`, `n2`, … by position.",
           convert=_text),
     Field("quote", "text", "The passage as a reader sees it on the page.", required=True,
-          convert=_markdown),
+          convert=_markdown, matched=True),
     Field("prefix", "text", "Text right before the passage, to pick one occurrence.",
-          default="", convert=_markdown),
-    Field("suffix", "text", "Text right after the passage.", default="", convert=_markdown),
+          default="", convert=_markdown, matched=True),
+    Field("suffix", "text", "Text right after the passage.", default="", convert=_markdown,
+          matched=True),
     Field("note", "Markdown", "The note.", required=True, convert=_nonempty(_markdown)),
     Field("author", "text", "Who wrote the note.", default="", convert=_text),
 ]
@@ -222,7 +274,7 @@ GLOSSARY = [
 TERM = [
     Field("term", "text", "The term as it appears in texts.", required=True,
           convert=_nonempty(_text)),
-    Field("id", "slug", "The entry's id; default `slug(term)`.", convert=_slug),
+    Field("id", "slug", "The entry's id; default `slug(term)`.", convert=_term_id),
     Field("aliases", "list of text", "Other spellings that link to the same entry.",
           default=[], convert=_text_list),
     Field("definition", "Markdown", "The definition.", required=True,

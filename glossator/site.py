@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,9 +60,18 @@ def check_orphans(inventory: Inventory, diags: Diagnostics) -> set[str]:
         hints = [f"rename it to annotations/{close[0]}.yaml?" for close in
                  [difflib.get_close_matches(stem, stems, n=1, cutoff=0.5)] if close]
         hints.append("each annotations/<name>.yaml pairs with sources/<name>.md")
+        details = [NORMALIZATION_DETAIL] if _nfc(stem) in map(_nfc, stems) else []
         diags.error(Location(rel), f"no source for this annotation file: "
-                    f"sources/{stem}.md does not exist", hints=hints)
+                    f"sources/{stem}.md does not exist", hints=hints, details=details)
     return orphans
+
+
+NORMALIZATION_DETAIL = ("the two file names look the same but their accents are written "
+                        "differently (Unicode NFC and NFD): retype one of them")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
@@ -71,8 +81,12 @@ def unique_slugs(sources: list[Source], diags: Diagnostics) -> list[Source]:
     for source in sources:
         key = source.slug.casefold()
         if key in seen:
+            first = seen[key].path
+            details = ([NORMALIZATION_DETAIL] if first != source.path
+                       and _nfc(first) == _nfc(source.path) else [])
             diags.error(source.loc("slug"), f"the slug '{source.slug}' is already used by "
-                        f"{seen[key].path}", hints=["give one of them another `slug:`"])
+                        f"{first}", hints=["give one of them another `slug:`"],
+                        details=details)
             continue
         seen[key] = source
         kept.append(source)

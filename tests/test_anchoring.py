@@ -257,6 +257,18 @@ def test_closest_passage_gives_nothing_for_an_unrelated_quote() -> None:
     assert closest_passage("", "anything") is None
 
 
+@pytest.mark.parametrize(("key", "quote"), [
+    ("Friends, the tide", "Friends, the tide is turning, and the lamps are lit."),
+    ("tide tide", "<svg onload=alert(1)> tide t"),
+    ("ab", "xxxxxxxab"),
+])
+def test_closest_passage_of_a_quote_longer_than_the_text(key: str, quote: str) -> None:
+    """The window at the end of the text is shorter than the quote: difflib raised IndexError
+    when asked to look past it (found by tests/test_fuzz.py)."""
+    found = closest_passage(key, quote)
+    assert found is None or 0 <= found[0] < found[1] <= len(key)
+
+
 def _big_text(size: int) -> str:
     words = ("the of and to in a is that for it as was with be by on not he this are or his "
              "from at which shall parties treaty charter").split()

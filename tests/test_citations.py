@@ -100,6 +100,7 @@ def test_renderer_loads_each_style_once(monkeypatch):
         return real(path, **options)
 
     monkeypatch.setattr(citations, "CitationStylesStyle", counting)
+    monkeypatch.setattr(citations, "_PARSED", {})
     renderer = CitationRenderer(["apa", "modern-language-association"])
     first = renderer.render(load_item("two-persons"))
     second = renderer.render(load_item("question-year"))
@@ -107,6 +108,23 @@ def test_renderer_loads_each_style_once(monkeypatch):
     assert [c.style for c in first] == ["apa", "modern-language-association"]
     assert [c.style for c in second] == ["apa", "modern-language-association"]
     assert first[0].html != second[0].html
+
+
+def test_renderers_share_parsed_styles_so_memory_stays_bounded():
+    """Each build makes a renderer; with a style parsed per renderer, the memoised XPath
+    results (keyed by the style's elements) grew by about 4.6 MB per build in a process that
+    builds again and again, as ``serve`` does (found by the fuzz harness, bench/fuzz.py)."""
+    from glossator import citeproc_speedups
+
+    first = CitationRenderer(["apa", "modern-language-association"])
+    first.render(load_item("two-persons"))
+    sizes = (len(citeproc_speedups._XPATH_CACHE), len(citeproc_speedups._CALLS_VARIABLE_CACHE))
+    for _ in range(3):
+        again = CitationRenderer(["apa", "modern-language-association"])
+        assert [s for _, _, s in again._styles] == [s for _, _, s in first._styles]
+        assert again.render(load_item("two-persons")) == first.render(load_item("two-persons"))
+    assert (len(citeproc_speedups._XPATH_CACHE),
+            len(citeproc_speedups._CALLS_VARIABLE_CACHE)) == sizes
 
 
 # --- the CSL-JSON item --------------------------------------------------------------------

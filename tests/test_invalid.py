@@ -6,8 +6,9 @@ Each folder ``tests/invalid/<case>/`` holds the inputs of a small site (``site_c
 
 ``exit``    the expected exit status (0 for warnings-only cases);
 ``args``    extra arguments for ``glossator build`` (e.g. ``[--strict]``);
-``shows``   ``{output path: text}`` the built page must contain (for cases that build);
-``lacks``   ``{output path: text}`` the built page must not contain;
+``shows``   ``{output path: text or list of texts}`` the built file must contain (for cases
+            that build);
+``lacks``   ``{output path: text or list of texts}`` the built file must not contain;
 ``xfail``   a reason, while the product does not meet the expectation (strict: remove it once
             the case passes; ``expected.txt`` then holds the right output, written by hand).
 
@@ -89,10 +90,16 @@ def test_invalid_input(case: Path, spec: dict, tmp_path: Path,
     assert not (site / STAGING).exists()
     if spec["exit"] != 0:
         assert snapshot(site / "output") == before
-    for rel, text in spec.get("shows", {}).items():
-        assert text in (site / "output" / rel).read_text(encoding="utf-8")
-    for rel, text in spec.get("lacks", {}).items():
-        assert text not in (site / "output" / rel).read_text(encoding="utf-8")
+    for rel, texts in spec.get("shows", {}).items():
+        page = (site / "output" / rel).read_text(encoding="utf-8")
+        assert [t for t in _listed(texts) if t not in page] == [], rel
+    for rel, texts in spec.get("lacks", {}).items():
+        page = (site / "output" / rel).read_text(encoding="utf-8")
+        assert [t for t in _listed(texts) if t in page] == [], rel
+
+
+def _listed(texts: str | list[str]) -> list[str]:
+    return [texts] if isinstance(texts, str) else texts
 
 
 @pytest.mark.parametrize(("case", "spec"), _params())

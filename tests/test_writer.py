@@ -322,6 +322,14 @@ def test_refuses_non_empty_folder_without_marker(site: Path) -> None:
     assert build(site, FIRST).swapped  # the lock was released
 
 
+def test_an_output_in_the_trash_is_refused_before_it_can_be_emptied(site: Path) -> None:
+    """``output_dir: .glossator-trash`` built, and the next build deleted the published site
+    in the background (found while auditing the output folder checks)."""
+    with pytest.raises(OutputRefused, match=r"inside \.glossator-trash, which glossator uses"):
+        build(site, FIRST, output=TRASH_NAME)
+    assert not (site / TRASH_NAME).exists()
+
+
 def test_refuses_output_that_is_a_file(site: Path) -> None:
     (site / "output").write_bytes(b"x")
     with pytest.raises(OutputRefused, match="not a folder"):
@@ -330,7 +338,8 @@ def test_refuses_output_that_is_a_file(site: Path) -> None:
 
 
 @pytest.mark.parametrize("output", [".", "..", "sources", "sources/out", "annotations",
-                                    "theme/x", STAGING_NAME, "/"])
+                                    "theme/x", STAGING_NAME, OLD_NAME, TRASH_NAME,
+                                    f"{TRASH_NAME}/x", ".glossator-cache", "/"])
 def test_refuses_dangerous_locations(site: Path, output: str) -> None:
     before = contents(site.parent)
     with pytest.raises(OutputRefused) as caught:

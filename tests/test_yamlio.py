@@ -63,6 +63,45 @@ def test_utf16_gets_its_own_hint():
     assert diags.items[0].hints == ("the file looks like UTF-16; save it as UTF-8",)
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\x9f",
+                                  "\ufdd0", "\ufffe", "\U0001ffff", "\U0010ffff"])
+def test_characters_no_page_may_hold_are_refused_and_located(char):
+    """HTML calls them parse errors and XML 1.0 forbids them: a page or feed.xml with one is
+    broken, so no input may hold one (found by tests/test_fuzz.py: U+001F in a source)."""
+    diags = Diagnostics()
+    assert read_text(f"ok\r\nab{char}c\n".encode(), "sources/a.md", diags) is None
+    kind = "noncharacter" if ord(char) >= 0xFDD0 else "control character"
+    assert diags.format() == (f"sources/a.md:2:3: error: the {kind} U+{ord(char):04X} is not "
+                              "allowed in text\n"
+                              "    hint: delete it (most editors do not show it)")
+
+
+def test_tab_line_feed_and_the_rest_of_unicode_are_text():
+    diags = Diagnostics()
+    text = "\ta\u00a0\u2028\ufeff\ufffd\U0001F600\U000E0001\n"
+    assert read_text(text.encode(), "a.md", diags) == text and diags.items == []
+
+
+def test_many_refused_characters_are_reported_five_at_a_time():
+    diags = Diagnostics()
+    assert read_text(b"\x01" * 9, "a.md", diags) is None
+    assert [(d.location.col, d.message) for d in diags.items][-2:] == [
+        (5, "the control character U+0001 is not allowed in text"),
+        (6, "more characters that are not allowed follow")]
+
+
+@pytest.mark.parametrize(("escape", "name"), [("\\x01", "the control character U+0001"),
+                                              ("\\ud800", "the surrogate U+D800"),
+                                              ("\\uFFFF", "the noncharacter U+FFFF"),
+                                              ("\\x85", "the control character U+0085")])
+def test_a_refused_character_written_as_an_escape_is_located(loader, escape, name):
+    """``title: "\\ud800"`` used to crash the build when the page was encoded as UTF-8, and
+    ``"\\x01"`` made feed.xml unreadable (found by probing the fuzz harness's inputs)."""
+    _, errors = load(f'a: ok\ntitle: "A {escape} B"\n')
+    assert errors == (f"data/x.yaml:2:8: error: this value holds {name}, which is not allowed "
+                      "in text\n    hint: remove the escape that writes it")
+
+
 def test_bom_and_crlf_file_reads_with_right_lines():
     diags = Diagnostics()
     data = b"\xef\xbb\xbf---\r\ntitle: Caf\xc3\xa9\r\ndate: 1863\r\n---\r\nBody\rline\r\n"
@@ -304,8 +343,10 @@ def test_any_text_gives_a_value_or_located_errors(text, offset):
 
 
 # PyYAML's emitter writes U+0085/U+2028/U+2029 raw in quoted text, where they read back as
-# line breaks (yaml.safe_load gets them wrong too), so they are left out of the round trip.
-TEXT = st.text(st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=["Cs"]))
+# line breaks (yaml.safe_load gets them wrong too), so they are left out of the round trip;
+# so are the characters Glossator refuses in any text (tested below).
+TEXT = st.text(st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=["Cs"])
+               .filter(lambda char: not yamlio.FORBIDDEN_CHARS.match(char)))
 PLAIN = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),

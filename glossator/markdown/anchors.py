@@ -16,6 +16,10 @@ from .anchortext import AnchorText
 from .matching import MatchText, find_all, followed_by, normalize_query, preceded_by
 
 MAX_LISTED = 10
+# Looking for the closest passage reads the whole text; past this many quotes not found in one
+# source (its text has probably changed) the rest are reported without it, so that a build of
+# 10,000 broken notes stays linear in their number.
+MAX_CLOSEST_SEARCHES = 25
 CONTEXT = 30
 _HINT_DISAMBIGUATE = ("add a `prefix` (the text right before the passage) or a `suffix` "
                       "(the text right after it) to choose one")
@@ -39,6 +43,7 @@ class AnchorContext:
     match: MatchText
     source_path: str
     body_line: int  # 0-based line of the file where the Markdown body starts
+    closest_searches: int = MAX_CLOSEST_SEARCHES  # how many more may be made
 
     def file_line(self, offset: int) -> int:
         return self.body_line + self.anchor.line_of(offset) + 1
@@ -144,7 +149,12 @@ def _report_ambiguous(ctx: AnchorContext, note: Note, found: list[int], length: 
 def _report_not_found(ctx: AnchorContext, note: Note, quote: str, where: Location,
                       diags: Diagnostics) -> None:
     hints = []
-    closest = closest_passage(ctx.match.key, quote)
+    closest = closest_passage(ctx.match.key, quote) if ctx.closest_searches > 0 else None
+    ctx.closest_searches -= 1
+    if ctx.closest_searches == -1:
+        hints.append(f"more than {MAX_CLOSEST_SEARCHES} quotes are not found in "
+                     f"{ctx.source_path}: has its text changed? (no closest passage is "
+                     "looked for from here on)")
     if closest is not None:
         start = ctx.match.to_orig_start(closest[0])
         end = ctx.match.to_orig_end(closest[1])
@@ -180,7 +190,7 @@ def closest_passage(key: str, quote: str) -> tuple[int, int] | None:
                for start in _candidates(key, q)]
     longest, longest_at = 0, 0
     for start, sm in windows:
-        m = sm.find_longest_match(0, len(q), 0, width)
+        m = sm.find_longest_match(0, len(q), 0, len(sm.b))  # a window may be cut by the end
         if m.size > longest:
             longest, longest_at = m.size, start + m.b - m.a
     if longest >= max(4, len(q) // 3):

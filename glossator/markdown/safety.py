@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -17,6 +18,9 @@ from ..errors import Diagnostics, Location
 from ..urls import link_problem
 
 RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--)>?")
+# A complete tag or a comment opening, in a YAML text field (title, publisher…): there a "<"
+# before a letter is often just text ("x<y"), and a value never continues on the next line.
+HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*)>|<!--")
 HTML_HINT = ("raw HTML is shown as text because `unsafe_html` is false in site_config.yaml; "
              "write Markdown instead")
 
@@ -30,11 +34,12 @@ class Where:
     lines: list[str]
     first_col: int = 1  # 1-based column of the text's lines (indented Markdown inside YAML)
 
-    def locate(self, line: int, needle: str) -> Location:
-        """The location of ``needle`` on body line ``line`` (0-based), or of the line."""
+    def locate(self, line: int, *needles: str) -> Location:
+        """The location of the first of ``needles`` found on body line ``line`` (0-based), or
+        of the line."""
         text = self.lines[line] if 0 <= line < len(self.lines) else ""
-        col = text.find(needle) + 1 if needle and needle in text else 1
-        return Location(self.path, self.first_line + line, max(col, 1) + self.first_col - 1)
+        col = next((text.find(n) + 1 for n in needles if n and n in text), 1)
+        return Location(self.path, self.first_line + line, col + self.first_col - 1)
 
 
 def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
@@ -70,7 +75,10 @@ def _check_url(token: Token, line: int, where: Where, diags: Diagnostics) -> Non
         return
     token.attrSet(attr, "")
     kind = "image" if token.type == "image" else "link"
-    diags.error(where.locate(line, url[:20]), f"unsafe {kind} address: {problem}",
+    # the address as markdown-it gives it is percent-encoded and has its entities decoded:
+    # look for it as written, then unescaped, then for what follows its scheme
+    needles = (url[:20], unquote(url)[:20], unquote(url).partition(":")[2][:20])
+    diags.error(where.locate(line, *needles), f"unsafe {kind} address: {problem}",
                 hints=["use an http:// or https:// address, or a relative link"])
 
 
