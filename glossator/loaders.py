@@ -131,7 +131,8 @@ def load_annotations(root: Path, rel: str, diags: Diagnostics) -> Annotations | 
                     hints=["each note starts with '- quote: …'"])
         notes = []
     return Annotations(stem, rel, values["introduction"], _load_notes(doc, notes or [], diags),
-                       introduction_start=doc.content_start("introduction"))
+                       introduction_start=doc.content_start("introduction"),
+                       introduction_flat=doc.style("introduction") != "|")
 
 
 def _load_notes(doc: YamlDoc, items: list, diags: Diagnostics) -> list[Note]:
@@ -151,6 +152,7 @@ def _load_notes(doc: YamlDoc, items: list, diags: Diagnostics) -> list[Note]:
             continue
         notes.append(Note(id=note_id, location=doc.loc("notes", i, "quote"),
                           note_location=doc.content_start("notes", i, "note"),
+                          note_flat=doc.style("notes", i, "note") != "|",
                           prefix_location=doc.loc("notes", i, "prefix"),
                           suffix_location=doc.loc("notes", i, "suffix"), **values))
     _check_note_ids(doc, items, notes, diags)
@@ -206,7 +208,9 @@ def _load_term(doc: YamlDoc, i: int, diags: Diagnostics) -> Term | None:
         diags.error(doc.loc("terms", i, "term"), f"the term '{values['term']}' gives an "
                     "empty id", hints=["add `id:` with lower-case letters, digits and hyphens"])
         return None
-    return Term(id=term_id, location=doc.loc("terms", i, "term"), **values)
+    return Term(id=term_id, location=doc.loc("terms", i, "term"),
+                definition_location=doc.content_start("terms", i, "definition"),
+                definition_flat=doc.style("terms", i, "definition") != "|", **values)
 
 
 def _check_terms(doc: YamlDoc, terms: list[Term], diags: Diagnostics) -> list[Term]:

@@ -141,6 +141,7 @@ class Note:
     author: str = ""
     location: Location | None = None  # of the ``quote`` value
     note_location: Location | None = None  # of the first line of the note's Markdown text
+    note_flat: bool = False  # written as a quoted or folded scalar (see safety.Where.flat)
     prefix_location: Location | None = None
     suffix_location: Location | None = None
 
@@ -154,6 +155,7 @@ class Annotations:
     introduction: str = ""
     notes: list[Note] = field(default_factory=list)
     introduction_start: Location | None = None  # where the introduction's text starts
+    introduction_flat: bool = False  # written as a quoted or folded scalar
 
 
 @dataclass
@@ -166,6 +168,8 @@ class Term:
     aliases: list[str] = field(default_factory=list)
     case_sensitive: bool = True
     location: Location | None = None
+    definition_location: Location | None = None  # where the definition's text starts
+    definition_flat: bool = False  # written as a quoted or folded scalar
 
 
 @dataclass

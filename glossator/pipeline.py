@@ -26,7 +26,7 @@ from . import search
 from .cache import BuildCache, digest
 from .config import SiteConfig
 from .documents import DocumentSummary
-from .errors import BuildFailed, Diagnostics, Location
+from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
 from .inventory import Inventory, find_inputs
 from .loaders import load_config, load_glossary
@@ -37,7 +37,7 @@ from .site import check_orphans, tag_names, unique_slugs
 from .templates import TemplateFailed, Theme
 from .workers import (LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
                       init_loader, init_renderer, load_document, render_document, run_tasks)
-from .writer import OutputWriter, WriteResult, WriterError
+from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
 
 @dataclass
@@ -119,6 +119,7 @@ class _Build:
         self.theme = Theme(root)
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
         self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
+        self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse
         self.input_keys: dict[str, str] = {}
         self.rendered = 0
         self.published: list[DocumentSummary] = []
@@ -143,8 +144,10 @@ class _Build:
                 self._publish(writer, sources)
                 result = self._commit(writer)
         except WriterError as exc:
-            self.diags.error(Location(inv.CONFIG_FILE), exc.message)
-            raise BuildFailed(self.diags)
+            where = (Location("--output") if self.options.output is not None
+                     else self.config.output_dir_at)
+            self.diags.error(where, exc.message)
+            raise BuildFailed(self.diags, output_problem=isinstance(exc, BuildLocked))
         self._save_cache()
         report = self._report({})
         report.result = result
@@ -189,7 +192,10 @@ class _Build:
         for result in results:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:
-                self.loaded[result.source.stem] = (result.source, result.annotations)
+                stem = result.source.stem
+                self.loaded[stem] = (result.source, result.annotations)
+                self.load_warnings[stem] = [d for d in result.diagnostics
+                                            if d.severity != "error"]
 
     # -- 2. checks across documents -----------------------------------------------------
 
@@ -271,6 +277,8 @@ class _Build:
                 continue
             stem = task.source.stem
             result.summary.input_key = self.input_keys.get(stem, "")
+            # the warnings a cached document must show again: from loading and rendering
+            result.summary.warnings = self.load_warnings.get(stem, []) + result.summary.warnings
             self.summaries[stem] = result.summary
             self.rendered += 1
             self._remember(stem, task, result)
@@ -392,8 +400,9 @@ def render_definitions(config: SiteConfig, glossary: Glossary,
     md = make_markdown(unsafe_html=config.unsafe_html)
     result = {}
     for term in glossary.terms:
-        line = term.location.line if term.location else 1
-        where = Where(glossary.path, line, term.definition.split("\n"))
+        start = term.definition_location or term.location or Location(glossary.path)
+        where = Where(glossary.path, start.line, term.definition.split("\n"), start.col,
+                      flat=term.definition_flat)
         result[term.id] = render_fragment(md, term.definition, where=where, glossary=None,
                                           diags=diags, unsafe_html=config.unsafe_html)
     return result

@@ -52,7 +52,8 @@ class LiveState:
         with self._changed:
             return {"version": self.version, "problems": list(self.problems)}
 
-    def wait_for_change(self, version: int, problems: list[str], timeout: float) -> dict:
+    def wait_for_change(self, version: int, problems: list[str] | None,
+                        timeout: float) -> dict:
         """Block until the state differs from what the browser has, or ``timeout``."""
         with self._changed:
             self._changed.wait_for(lambda: self.version != version or self.problems != problems,
@@ -246,7 +247,10 @@ class PreviewApp:
             version = int(query.get("version", ["-1"])[0])
         except ValueError:
             version = -1
-        problems = json.loads(query.get("problems", ["[]"])[0] or "[]")
+        try:
+            problems = json.loads(query.get("problems", ["[]"])[0] or "[]")
+        except ValueError:  # a malformed query: answer with the current state
+            problems = None
         state = self.state.wait_for_change(version, problems, POLL_TIMEOUT)
         return Response(200, {"Content-Type": "application/json", "Cache-Control": "no-store"},
                         json.dumps(state).encode("utf-8"))

@@ -260,23 +260,12 @@ def write_site(site: Path, files: dict[str, str]) -> None:
         path.write_text(text_, encoding="utf-8")
 
 
-# Problems found in Markdown written inside YAML (a note, an introduction, a definition) are
-# located by documents.py and pipeline.py, which count the Markdown's lines from where the
-# scalar starts: right for a `|` block, wrong for a quoted scalar with "\n" escapes, and a
-# definition is counted from its term's line. Until that is fixed (see the strict xfail cases
-# tests/invalid/markdown-in-quoted-note and tests/invalid/definition-location), only their
-# file is checked. Remove this allowance when those cases pass.
-FRAGMENT_MESSAGES = ("raw HTML shown as text", "unsafe link address", "unsafe image address")
-
-
 def check_located(failure: BuildFailed, files: dict[str, str]) -> None:
     """Every diagnostic names a file written and a line and column inside it."""
     assert failure.diagnostics.items
     for problem in failure.diagnostics.items:
         loc = problem.location
         assert loc.path in files, problem.format()
-        if loc.path.endswith(".yaml") and problem.message.startswith(FRAGMENT_MESSAGES):
-            continue
         lines = files[loc.path].replace("\r\n", "\n").replace("\r", "\n").split("\n")
         assert 1 <= loc.line <= len(lines), problem.format()
         assert 1 <= loc.col <= len(lines[loc.line - 1]) + 1, problem.format()

@@ -135,10 +135,13 @@ def test_broken_links_loops_and_pipes_are_located_errors_not_crashes_or_hangs(
 
 # Output folders whose replacement would destroy something -----------------------------------
 
-def _set_output_dir(site: Path, value: str) -> None:
+def _set_output_dir(site: Path, value: str) -> str:
+    """Append ``output_dir`` to the config; return where its value is (``path:line:col``)."""
     config = site / "site_config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + f'output_dir: "{value}"\n',
-                      encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + f'output_dir: "{value}"\n', encoding="utf-8")
+    line = text.count("\n") + 1
+    return f"site_config.yaml:{line}:{len('output_dir: ') + 1}"
 
 
 @pytest.mark.parametrize(("value", "problem"), [
@@ -165,7 +168,7 @@ def test_a_dangerous_output_dir_is_refused_before_anything_is_deleted(
     (site / "mine").mkdir()
     (site / "mine" / "thesis.tex").write_text("years of work")
     (tmp_path / "neighbour.txt").write_text("not the site's")
-    _set_output_dir(site, value.format(parent=tmp_path))
+    where = _set_output_dir(site, value.format(parent=tmp_path))
     everything = snapshot(tmp_path)  # the site, its output, its neighbours
     del everything["site/site_config.yaml"]
 
@@ -178,7 +181,8 @@ def test_a_dangerous_output_dir_is_refused_before_anything_is_deleted(
         everything = {k: v for k, v in everything.items()
                       if not k.startswith(f"site/{name}")}
     assert after == everything
-    assert messages == ["site_config.yaml:1:1: error: "
+    # located at the output_dir setting
+    assert messages == [f"{where}: error: "
                         + problem.format(site=site, parent=tmp_path), FAILED.format(1)]
 
 
@@ -186,6 +190,6 @@ def test_an_output_option_pointing_at_the_sources_is_refused(
         site: Path, glossator: Callable[..., Run]) -> None:
     before = snapshot(site / "sources")
     messages = build_fails(glossator, site, "--output", site / "sources")
-    assert messages[0].startswith(f"site_config.yaml:1:1: error: the output folder "
+    assert messages[0].startswith(f"--output:1:1: error: the output folder "
                                   f"{site}/sources is inside the site's sources/ folder")
     assert snapshot(site / "sources") == before

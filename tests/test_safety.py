@@ -254,9 +254,6 @@ def test_a_script_anywhere_is_text_by_default_and_fails_strict(
                                                 "published output was not changed")
 
 
-@pytest.mark.xfail(strict=True, reason="the build cache keeps a document's render warnings but "
-                   "not those found while loading it (front matter), so an unchanged document "
-                   "loses them: pipeline.py/workers.py (see docs/reliability.md)")
 def test_strict_fails_on_front_matter_warnings_of_an_unchanged_document(
         tmp_path: Path, glossator: Callable[..., Run]) -> None:
     site = write_site(tmp_path / "site", {

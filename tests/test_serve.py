@@ -261,3 +261,11 @@ def test_a_waiting_index_is_published_between_rebuilds_not_during_edits():
     assert rebuilder.publish_pending_index()
     assert published == [{"pagefind/pagefind.js": b"old"}]
     assert not rebuilder.publish_pending_index()  # published once
+
+
+def test_a_malformed_poll_is_answered_with_the_current_state(site_output):
+    app, state = app_for(site_output)
+    state.succeeded()
+    response = app.respond("GET", f"{POLL_PATH}?version=x&problems=%5Bnot-json", HOST)
+    assert response.status == 200
+    assert json.loads(response.body) == {"version": 1, "problems": []}

@@ -33,10 +33,15 @@ class Where:
     first_line: int  # 1-based file line of the Markdown text's first line
     lines: list[str]
     first_col: int = 1  # 1-based column of the text's lines (indented Markdown inside YAML)
+    # The text is a quoted or folded YAML scalar: its lines are not the file's, so every
+    # problem in it is located where it starts.
+    flat: bool = False
 
     def locate(self, line: int, *needles: str) -> Location:
         """The location of the first of ``needles`` found on body line ``line`` (0-based), or
         of the line."""
+        if self.flat:
+            return Location(self.path, self.first_line, self.first_col)
         text = self.lines[line] if 0 <= line < len(self.lines) else ""
         col = next((text.find(n) + 1 for n in needles if n and n in text), 1)
         return Location(self.path, self.first_line + line, col + self.first_col - 1)
