@@ -24,10 +24,9 @@ import threading
 import time
 from pathlib import Path
 
-from glossator import search
 from glossator.cache import CACHE_DIR
 from glossator.pipeline import BuildOptions
-from glossator.preview import _Events, _watch, build_problems, publisher
+from glossator.preview import PreviewBuilds, _Events, _watch
 from glossator.serve import DEBOUNCE, BackgroundIndexer, LiveState, Rebuilder
 from watchdog.observers import Observer
 
@@ -63,13 +62,11 @@ def measure(site: Path, edits: int) -> dict[str, list[float]]:
         notified.append(time.perf_counter())
         done.set()
     state.succeeded = succeeded  # type: ignore[method-assign]
-    options = BuildOptions(search=False)
-    rebuilder = Timed(build_problems(site, options), state, log=lambda _: None,
-                      publish_index=publisher(site, BuildOptions()))
+    builds = PreviewBuilds(site, BuildOptions())
+    rebuilder = Timed(builds.pages, state, log=lambda _: None,
+                      publish_index=builds.publish_index)
     rebuilder.starts = []
-    output = site / "output"
-    indexer = BackgroundIndexer(lambda: search.index_output(output, site / CACHE_DIR / "search"),
-                                rebuilder.index_ready, log=lambda _: None)
+    indexer = BackgroundIndexer(builds.make_index, rebuilder.index_ready, log=lambda _: None)
     rebuilder.after_build = indexer.request
     rebuilder.rebuild()  # the first, full build
     stop = threading.Event()

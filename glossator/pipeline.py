@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from . import inventory as inv
 from . import search
@@ -61,6 +61,7 @@ class BuildReport:
     documents: int = 0
     rendered: int = 0  # documents rendered (the others came from the cache)
     outputs: dict[str, bytes] = field(default_factory=dict)  # ``check`` only: what it made
+    search_records: Callable[[], dict[str, str]] | None = None  # for an index made later
 
 
 class Sink(Protocol):
@@ -265,8 +266,7 @@ class _Build:
 
     def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
         setup = RenderSetup(self.root, self.site, self.glossary,
-                            cache_path=self.cache.path if self.cache else None,
-                            records_dir=self._records_dir())
+                            cache_path=self.cache.path if self.cache else None)
         results = run_tasks(render_document, tasks, jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
         for task, result in zip(tasks, results):
@@ -292,11 +292,6 @@ class _Build:
         self.cache.put_document(stem, key, result.summary.to_json(), list(result.outputs))
         for citation_key, rows in result.citations.items():
             self.cache.put_citation(citation_key, rows)
-
-    def _records_dir(self) -> Path | None:
-        """Where search records live (kept up to date even without ``search``, for
-        ``serve``, which indexes in the background)."""
-        return None if self.cache is None else self.cache.path.parent / "search"
 
     def _listings(self, sink: Sink, published: list[Source]) -> None:
         slugs = {s.slug for s in published}
@@ -342,11 +337,12 @@ class _Build:
 
     # -- 5 and 6. search and swap -----------------------------------------------------------
 
+    def records(self) -> dict[str, str]:
+        """The search records of the published documents and the glossary."""
+        return search.site_records(self.published, self.glossary.terms, self.site.definitions,
+                                   self.config.language)
+
     def _commit(self, writer: OutputWriter) -> WriteResult:
-        records = self._records_dir()
-        if records is not None:
-            search.write_term_records(records, self.glossary.terms, self.site.definitions,
-                                      self.config.language)
         if self.options.search_files is not None:
             for rel, data in self.options.search_files.items():
                 writer.write(rel, data)
@@ -356,8 +352,7 @@ class _Build:
             return writer.commit()
         # From here on a new index is built, so the output is swapped even if no page changed
         # (the site had no index yet).
-        records = self._records_dir()
-        assert records is not None
+        records = self.records()
 
         def index(staging: Path) -> None:
             try:
@@ -379,9 +374,6 @@ class _Build:
     def _save_cache(self) -> None:
         assert self.cache is not None
         self.cache.save(self.output_dir, list(self.summaries))
-        records = self._records_dir()
-        if records is not None:
-            search.prune_records(records, {d.source.slug for d in self.published})
 
     def _stop_on_errors(self, *, strict: bool = False) -> None:
         if self.diags.has_errors(strict=strict):
@@ -391,7 +383,8 @@ class _Build:
         documents = len(self.published)
         return BuildReport(self.diags, None if self.options.check_only else self.output_dir,
                            pages=documents + self.listing_count, documents=documents,
-                           rendered=self.rendered, outputs=outputs)
+                           rendered=self.rendered, outputs=outputs,
+                           search_records=self.records)
 
 
 def render_definitions(config: SiteConfig, glossary: Glossary,

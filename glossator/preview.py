@@ -12,7 +12,6 @@ import threading
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -22,30 +21,43 @@ from watchdog.observers.polling import PollingObserver
 from . import search
 from .cache import CACHE_DIR
 from .errors import BuildFailed
-from .pipeline import BuildOptions, build, output_dir_for
+from .pipeline import BuildOptions, BuildReport, build, output_dir_for
 from .serve import WATCHED, BackgroundIndexer, LiveState, PreviewApp, Rebuilder, is_watched
 
 
-def build_problems(root: Path, options: BuildOptions) -> Callable[[], list[str]]:
-    """A build function for the loop: the formatted problems, empty on success."""
-    def run() -> list[str]:
+class PreviewBuilds:
+    """The builds the preview runs: pages first; the search index after, in the background."""
+
+    def __init__(self, root: Path, options: BuildOptions):
+        self.root, self.options = root, options
+        self.output = output_dir_for(root, options)
+        self.last: BuildReport | None = None  # the last good build
+
+    def pages(self) -> list[str]:
+        """Build the pages (keeping the published search index); the problems, if any."""
+        return self._run(replace(self.options, search=False))
+
+    def publish_index(self, files: dict[str, bytes]) -> list[str]:
+        """Publish a search index made in the background (nothing else is left to do)."""
+        return self._run(replace(self.options, search_files=files))
+
+    def make_index(self) -> dict[str, bytes]:
+        """Pagefind over the published site (run in the indexer's thread)."""
+        assert self.last is not None and self.last.search_records is not None
+        return search.index_output(self.output, self.last.search_records(),
+                                   self.root / CACHE_DIR)
+
+    def _run(self, options: BuildOptions) -> list[str]:
         try:
-            report = build(root, options)
+            report = build(self.root, options)
         except BuildFailed as exc:
             return exc.diagnostics.format().splitlines()
         except OSError as exc:
             return [f"cannot write the output: {exc.strerror or exc}"]
         if report.diagnostics.items:
             print(report.diagnostics.format(), file=sys.stderr)
+        self.last = report
         return []
-    return run
-
-
-def publisher(root: Path, options: BuildOptions) -> Callable[[dict[str, bytes]], list[str]]:
-    """Publish a search index made in the background (a build with nothing else to do)."""
-    def publish(files: dict[str, bytes]) -> list[str]:
-        return build_problems(root, replace(options, search_files=files))()
-    return publish
 
 
 class _Events(FileSystemEventHandler):
@@ -106,13 +118,10 @@ def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool
         print(f"warning: serving on {host}: other machines can read this preview",
               file=sys.stderr)
     state = LiveState()
-    output = output_dir_for(root, options)
-    pages_only = replace(options, search=False)  # the index follows, in the background
-    rebuilder = Rebuilder(build_problems(root, pages_only), state,
-                          publish_index=publisher(root, options))
-    records = root / CACHE_DIR / "search"
-    indexer = BackgroundIndexer(lambda: search.index_output(output, records),
-                                rebuilder.index_ready)
+    builds = PreviewBuilds(root, options)
+    output = builds.output
+    rebuilder = Rebuilder(builds.pages, state, publish_index=builds.publish_index)
+    indexer = BackgroundIndexer(builds.make_index, rebuilder.index_ready)
     rebuilder.after_build = indexer.request
     rebuilder.rebuild()
     if state.version == 0:

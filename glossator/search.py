@@ -5,9 +5,9 @@ Pagefind indexes HTML files, one result per file. Documents are indexed from the
 a small *record* file of its own, so that it is a result of its own, filtered by ``type``
 (``document``, ``note``, ``glossary``) and ``tag``. A record's ``target`` metadata is the
 address it opens (the document at the note, the glossary at the entry), relative to the
-site's root, and the search page links there. Records live in the build cache
-(``.glossator-cache/search/``), rewritten only for the documents a build renders; they are
-linked into the staged site while Pagefind runs, and never published.
+site's root, and the search page links there. Records are made from the documents'
+summaries when the index is built, written into the staged site for Pagefind's run, and
+never published.
 
 Pagefind runs once over the whole staged site (``python -m pagefind``); its files are
 returned as ``{"pagefind/…": bytes}`` for the writer. When no page changed, the published
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inventory as inv
-from .documents import RenderedDocument
+from .documents import DocumentSummary
 from .models import Term
 
 SEARCH_DIR = "pagefind"
@@ -55,17 +55,16 @@ def _record(*, lang: str, title: str, body: str, kind: str, target: str,
             f"<h1>{esc(title)}</h1>{body}</main></body></html>")
 
 
-def note_records(doc: RenderedDocument) -> dict[str, str]:
+def note_records(doc: DocumentSummary) -> dict[str, str]:
     """A record per note: its passage and text; it opens the document at the note."""
     s = doc.source
     records = {}
     for note in doc.notes:
-        passage = doc.anchor.text[note.start:note.end]
         target = inv.document_page(s.slug) + f"#note-{note.id}"
-        body = f"<blockquote>{html.escape(passage)}</blockquote>{note.html}"
+        body = f"<blockquote>{html.escape(note.passage)}</blockquote>{note.html}"
         records[f"notes/{s.slug}/{note.id}.html"] = _record(
-            lang=s.language, title=f"Note {note.number}: {_shortened(passage)}", body=body,
-            kind="note", target=target, tags=s.tags, context=s.title)
+            lang=s.language, title=f"Note {note.number}: {_shortened(note.passage)}",
+            body=body, kind="note", target=target, tags=s.tags, context=s.title)
     return records
 
 
@@ -86,54 +85,46 @@ def term_records(terms: list[Term], definitions: dict[str, str], language: str) 
         for t in terms}
 
 
-def write_term_records(records_dir: Path, terms: list[Term], definitions: dict[str, str],
-                       language: str) -> None:
-    """The glossary's records, replacing the previous ones (document records are written
-    by the workers that render the documents)."""
-    folder = records_dir / "glossary"
-    shutil.rmtree(folder, ignore_errors=True)
-    for rel, text in term_records(terms, definitions, language).items():
-        path = records_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+def site_records(documents: list[DocumentSummary], terms: list[Term],
+                 definitions: dict[str, str], language: str) -> dict[str, str]:
+    """Every record of a site: its documents' notes and its glossary entries."""
+    records = term_records(terms, definitions, language)
+    for doc in documents:
+        records.update(note_records(doc))
+    return records
 
 
-def prune_records(records_dir: Path, slugs: set[str]) -> None:
-    """Delete the records of documents that are no longer published."""
-    notes = records_dir / "notes"
-    if notes.is_dir():
-        for folder in notes.iterdir():
-            if folder.name not in slugs:
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def index_staged_site(staging: Path, records_dir: Path) -> dict[str, bytes]:
+def index_staged_site(staging: Path, records: dict[str, str]) -> dict[str, bytes]:
     """Run Pagefind over the staged pages and the records; return its files.
 
-    The records are hard-linked into the staged site for the run (same filesystem), and
-    removed again before anything is published.
+    The records are written into the staged site for the run, and removed again before
+    anything is published.
     """
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=records_dir.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=staging.parent) as tmp:
         out = Path(tmp) / "index"
-        linked = staging / RECORDS_IN_STAGING
+        folder = staging / RECORDS_IN_STAGING
         try:
-            if records_dir.is_dir():
-                shutil.copytree(records_dir, linked, copy_function=os.link)
+            for rel, text in records.items():
+                path = folder / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
             _run_pagefind(staging, out)
         finally:
-            shutil.rmtree(linked, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
         return {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
                 for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def index_output(output_dir: Path, records_dir: Path) -> dict[str, bytes]:
+def index_output(output_dir: Path, records: dict[str, str], work_dir: Path) -> dict[str, bytes]:
     """Pagefind's files for the published site (read, never changed: ``serve`` runs this in
-    the background while the site is being served)."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=records_dir.parent) as tmp:
+    the background while the site is being served). ``work_dir`` is on the same filesystem
+    as the output, for hard links."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=work_dir) as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(output_dir, site, copy_function=os.link,
                         ignore=shutil.ignore_patterns(SEARCH_DIR))
-        return index_staged_site(site, records_dir)
+        return index_staged_site(site, records)
 
 
 def keep_index(writer: Any, output_dir: Path) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import shutil
 import sqlite3
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,14 +26,13 @@ from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
 from .docpage import document_outputs
-from .documents import DocumentRenderer, DocumentSummary, RenderedDocument, RenderedNote
+from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .loaders import load_annotations, load_source
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
 from .pages import PageRenderer, SiteInfo
-from .search import note_records
 from .templates import TemplateFailed, Theme
 
 SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs more
@@ -82,7 +80,6 @@ class RenderSetup:
     site: SiteInfo
     glossary: Glossary
     cache_path: Path | None = None  # the build cache, for formatted citations (read only)
-    records_dir: Path | None = None  # where search records are written (None: nowhere)
 
 
 @dataclass
@@ -145,24 +142,11 @@ def render_document(task: RenderTask) -> RenderResult:
         if task.publish:
             pages = PageRenderer(r.setup.site, r.theme, diags)
             outputs = document_outputs(pages, doc, task.prev, task.next)
-            _write_records(r.setup.records_dir, doc)
     except TemplateFailed:
         return RenderResult(None, {}, diags.items)
     warnings = [d for d in diags.items if d.severity != "error"]
     summary = DocumentSummary.of(doc, warnings)
     return RenderResult(summary, outputs, diags.items, dict(r.citations.new))
-
-
-def _write_records(records_dir: Path | None, doc: RenderedDocument) -> None:
-    """The document's search records (one small page per note), replacing its old ones."""
-    if records_dir is None:
-        return
-    folder = records_dir / "notes" / doc.source.slug
-    shutil.rmtree(folder, ignore_errors=True)
-    for rel, text in note_records(doc).items():
-        path = records_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 class _CachedCitations:

@@ -63,6 +63,8 @@ class Decorator:
         if start is None:
             return escapeHtml(display)
         end = start + len(display)
+        if self._plain(start, end):
+            return escapeHtml(display)
         lo = bisect.bisect_right(self._bounds, start)
         hi = bisect.bisect_left(self._bounds, end)
         cuts = [start, *self._bounds[lo:hi], end]
@@ -85,6 +87,13 @@ class Decorator:
         return "".join(note_ref(span) for span in refs)
 
     # -- internals ----------------------------------------------------------------------
+
+    def _plain(self, start: int, end: int) -> bool:
+        """No highlight, link or note number touches ``[start, end]`` (most text)."""
+        if self._live or self._stack or self._open_link is not None:
+            return False
+        bounds = self._bounds
+        return bisect.bisect_left(bounds, start) == bisect.bisect_right(bounds, end)
 
     def _at(self, pos: int, out: list[str], stack: list[Span], *, open_link: bool = True) -> None:
         """Close a glossary link ending at ``pos``, place note numbers, open a link.

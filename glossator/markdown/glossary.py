@@ -34,8 +34,10 @@ def _mark_class() -> str:
 
 
 _MARKS = _mark_class()
-# Word characters are Unicode letters, marks and digits (not "_", unlike \w).
-_NOT_AFTER_WORD = rf"(?<![^\W_])(?<!{_MARKS})"
+# Word characters are Unicode letters, marks and digits (not "_", unlike \w). The left
+# boundary is checked in Python (see GlossaryMatcher._search): a pattern that starts with a
+# lookbehind cannot use the regex engine's fast scan for the possible first characters.
+_WORD_CHAR = re.compile(rf"[^\W_]|{_MARKS}")
 _NOT_BEFORE_WORD = rf"(?![^\W_]|{_MARKS})"
 
 
@@ -91,8 +93,15 @@ class GlossaryMatcher:
     def _compile(words: list[str], flags: int) -> re.Pattern | None:
         if not words:
             return None
-        return re.compile(_NOT_AFTER_WORD + "(?:" + trie_regex(words) + ")" + _NOT_BEFORE_WORD,
-                          flags)
+        return re.compile("(?:" + trie_regex(words) + ")" + _NOT_BEFORE_WORD, flags)
+
+    @staticmethod
+    def _search(pattern: re.Pattern, key: str, pos: int) -> re.Match | None:
+        """The first match at or after ``pos`` that starts at a word boundary."""
+        match = pattern.search(key, pos)
+        while match is not None and match.start() and _WORD_CHAR.match(key, match.start() - 1):
+            match = pattern.search(key, match.start() + 1)
+        return match
 
     def term_id(self, matched: str) -> str | None:
         return self.exact.get(matched) or self.folded.get(matched.lower())
@@ -105,7 +114,7 @@ class GlossaryMatcher:
         key = mt.key
         found: list[Link] = []
         pos = 0
-        nexts: list[re.Match | None] = [p.search(key, pos) for p in self.patterns]
+        nexts: list[re.Match | None] = [self._search(p, key, pos) for p in self.patterns]
         while True:
             live = [m for m in nexts if m is not None]
             if not live:
@@ -117,7 +126,7 @@ class GlossaryMatcher:
                                   term_id))
             pos = best.end()
             nexts = [m if m is not None and m.start() >= pos else
-                     (p.search(key, pos) if m is not None else None)
+                     (self._search(p, key, pos) if m is not None else None)
                      for p, m in zip(self.patterns, nexts)]
 
 
