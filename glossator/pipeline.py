@@ -67,6 +67,7 @@ class BuildReport:
 class Sink(Protocol):
     def write(self, rel_path: str, data: bytes) -> None: ...
     def keep(self, rel_path: str) -> None: ...
+    def adopt(self, rel_path: str, same: bool) -> None: ...
 
 
 class Collector:
@@ -80,6 +81,9 @@ class Collector:
 
     def keep(self, rel_path: str) -> None:
         pass  # a published file that stands as it is: nothing to check again
+
+    def adopt(self, rel_path: str, same: bool) -> None:
+        raise AssertionError("check gives workers nowhere to stage files")
 
 
 def build(root: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -265,14 +269,18 @@ class _Build:
         return True
 
     def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
+        staging = sink.staging if isinstance(sink, OutputWriter) else None
         setup = RenderSetup(self.root, self.site, self.glossary,
-                            cache_path=self.cache.path if self.cache else None)
+                            cache_path=self.cache.path if self.cache else None,
+                            staging=staging, output_dir=self.output_dir)
         results = run_tasks(render_document, tasks, jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
         for task, result in zip(tasks, results):
             self.diags.items.extend(result.diagnostics)
             for rel, data in result.outputs.items():
                 sink.write(rel, data)
+            for rel, same in result.staged.items():
+                sink.adopt(rel, same)
             if result.summary is None:
                 continue
             stem = task.source.stem
@@ -289,7 +297,8 @@ class _Build:
         around = {task.source.slug: (task.prev, task.next)}
         key = (self._page_key(stem, task.source, around, result.summary.terms_used)
                if task.publish else "draft")
-        self.cache.put_document(stem, key, result.summary.to_json(), list(result.outputs))
+        files = list(result.outputs) + list(result.staged)
+        self.cache.put_document(stem, key, result.summary.to_json(), files)
         for citation_key, rows in result.citations.items():
             self.cache.put_citation(citation_key, rows)
 

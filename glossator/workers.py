@@ -34,6 +34,7 @@ from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
 from .pages import PageRenderer, SiteInfo
 from .templates import TemplateFailed, Theme
+from .writer import stage_file
 
 SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs more
 
@@ -80,6 +81,10 @@ class RenderSetup:
     site: SiteInfo
     glossary: Glossary
     cache_path: Path | None = None  # the build cache, for formatted citations (read only)
+    # where the writer stages the build and the published output: a worker stages its
+    # document's files itself (None: it returns them, as ``check`` needs)
+    staging: Path | None = None
+    output_dir: Path | None = None
 
 
 @dataclass
@@ -94,9 +99,10 @@ class RenderTask:
 @dataclass
 class RenderResult:
     summary: DocumentSummary | None  # None when a template failed
-    outputs: dict[str, bytes]
+    outputs: dict[str, bytes]  # the files, when the worker did not stage them
     diagnostics: list[Diagnostic]
     citations: dict[str, list[list[str]]] = field(default_factory=dict)  # new cache entries
+    staged: dict[str, bool] = field(default_factory=dict)  # path -> same bytes as published
 
 
 @dataclass
@@ -146,7 +152,18 @@ def render_document(task: RenderTask) -> RenderResult:
         return RenderResult(None, {}, diags.items)
     warnings = [d for d in diags.items if d.severity != "error"]
     summary = DocumentSummary.of(doc, warnings)
-    return RenderResult(summary, outputs, diags.items, dict(r.citations.new))
+    staged = _stage(r.setup, outputs)
+    if staged:
+        outputs = {}
+    return RenderResult(summary, outputs, diags.items, dict(r.citations.new), staged)
+
+
+def _stage(setup: RenderSetup, outputs: dict[str, bytes]) -> dict[str, bool]:
+    """Stage the document's files here, in the worker, rather than in the main process."""
+    if setup.staging is None or setup.output_dir is None:
+        return {}
+    return {rel: stage_file(setup.staging, setup.output_dir, rel, data)
+            for rel, data in outputs.items()}
 
 
 class _CachedCitations:
@@ -155,12 +172,23 @@ class _CachedCitations:
     def __init__(self, renderer: CitationRenderer, cache_path: Path | None):
         self.renderer = renderer
         self.new: dict[str, list[list[str]]] = {}
-        self.db = None
-        if cache_path is not None and cache_path.exists():
-            try:
-                self.db = sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True)
-            except sqlite3.Error:
-                self.db = None
+        self.cache_path = cache_path
+        self._db: tuple[int, sqlite3.Connection | None] | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        """A read-only connection, opened in the process that uses it (never across fork)."""
+        if self._db is None or self._db[0] != os.getpid():
+            self._db = (os.getpid(), self._connect())
+        return self._db[1]
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.cache_path is None or not self.cache_path.exists():
+            return None
+        try:
+            return sqlite3.connect(f"file:{self.cache_path}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return None
 
     def render(self, item: dict[str, Any]) -> list[FormattedCitation]:
         key = digest(self.renderer.styles, item)
@@ -195,11 +223,19 @@ def run_tasks(function: Callable[[Any], Any], tasks: list[Any], *, jobs: int,
         initializer(*initargs)
         yield from map(function, tasks)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Set up once, here: forked workers inherit it (parsed styles, compiled templates).
+        initializer(*initargs)
+        context, initializer, initargs = multiprocessing.get_context("fork"), _nothing, ()
+    else:
+        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer,
                              initargs=initargs) as pool:
         yield from _windowed(pool, function, tasks, window=jobs * 4)
+
+
+def _nothing() -> None:
+    """The initializer of forked workers: they inherit the parent's set-up."""
 
 
 def _windowed(pool: ProcessPoolExecutor, function: Callable[[Any], Any], tasks: Iterable[Any],

@@ -439,13 +439,16 @@ class OutputWriter:
 
     def _stage(self, rel_path: str, data: bytes) -> bool:
         """Link or write one staged file; True if the current output has the same bytes."""
-        staged = self.staging / rel_path
-        existing = self.output_dir / rel_path
         self._folder_for(rel_path)
-        same = _same_bytes(existing, data)
-        if not (same and _try_link(existing, staged)):
-            _write_file(staged, data)
-        return same
+        return stage_file(self.staging, self.output_dir, rel_path, data, make_folder=False)
+
+    def adopt(self, rel_path: str, same: bool) -> None:
+        """Register a file another process staged with :func:`stage_file` (a worker that
+        rendered it): its path is checked and claimed like a :meth:`write`."""
+        self._require_open()
+        _check_rel_path(rel_path)
+        self._claim(rel_path)
+        (self._unchanged if same else self._changed).append(rel_path)
 
     @staticmethod
     def _expected_tree(written: set[str]) -> dict[str, bool]:
@@ -483,6 +486,24 @@ class OutputWriter:
                 exc.add_note(f"glossator: restoring {out} failed too ({undo}); the previous "
                              f"output is in {self.old} and the next build will restore it")
             raise
+
+
+def stage_file(staging: Path, output_dir: Path, rel_path: str, data: bytes, *,
+               make_folder: bool = True) -> bool:
+    """Link (same bytes as the published file) or write one file into staging.
+
+    Returns whether the published output has the same bytes. Used by the writer, and by the
+    workers that render documents, which stage their files themselves (then the writer
+    :meth:`~OutputWriter.adopt`-s them).
+    """
+    staged = staging / rel_path
+    existing = output_dir / rel_path
+    if make_folder:
+        _makedirs(staged.parent)
+    same = _same_bytes(existing, data)
+    if not (same and _try_link(existing, staged)):
+        _write_file(staged, data)
+    return same
 
 
 def _try_link(existing: Path, staged: Path) -> bool:
