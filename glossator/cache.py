@@ -9,7 +9,9 @@ nothing changed:
   the stat of each output file it produced;
 * ``inputs``: per input file, its stat and content hash, so unchanged files are not read;
 * ``citations``: formatted citations by (style, CSL item);
-* ``pages``: per listing page (home, tags, glossary…), the hash of its template context.
+* ``pages``: per listing page (home, tags, glossary…), the hash of its template context;
+* ``site``: the state of every input file at the last good build, the state of the output it
+  published, and its warnings: when both states are unchanged, a build has nothing to do.
 
 Nothing in it is trusted blindly: an entry is used only when its fingerprint matches *and*
 every output file it names still has the recorded size, mtime and inode. A cache that cannot
@@ -37,6 +39,7 @@ CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, fingerprint TEXT NO
 CREATE TABLE IF NOT EXISTS citations (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT NOT NULL,
                                   stat TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS site (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -46,7 +49,7 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def file_stat(path: Path) -> list[int] | None:
+def file_stat(path: Path | str) -> list[int] | None:
     """What identifies a file's version cheaply: size, mtime (ns) and inode."""
     try:
         info = os.stat(path)
@@ -62,14 +65,42 @@ class BuildCache:
         self.path = root / CACHE_DIR / "cache.sqlite"
         self.code_version = code_version
         self.db: sqlite3.Connection | None = None
-        self.documents: dict[str, tuple[str, dict, dict]] = {}
-        self.inputs: dict[str, tuple[list[int], str]] = {}
+        self._documents: dict[str, tuple[str, dict, dict]] = {}
+        self._inputs: dict[str, tuple[list[int], str]] = {}
+        self._pages: dict[str, tuple[str, list[int]]] = {}
+        self._loaded = False
         self._new_documents: dict[str, tuple[str, dict, dict]] = {}
         self._new_inputs: dict[str, tuple[list[int], str]] = {}
         self._new_citations: dict[str, str] = {}
-        self.pages: dict[str, tuple[str, list[int]]] = {}
         self._new_pages: dict[str, str] = {}
+        self._new_site: dict[str, str] = {}
         self._open()
+
+    # The tables are read on first use: a build with nothing to do reads only ``site``.
+
+    @property
+    def documents(self) -> dict[str, tuple[str, dict, dict]]:
+        self._ensure_loaded()
+        return self._documents
+
+    @property
+    def inputs(self) -> dict[str, tuple[list[int], str]]:
+        self._ensure_loaded()
+        return self._inputs
+
+    @property
+    def pages(self) -> dict[str, tuple[str, list[int]]]:
+        self._ensure_loaded()
+        return self._pages
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded or self.db is None:
+            return
+        self._loaded = True
+        try:
+            self._load()
+        except (sqlite3.Error, ValueError):
+            self._documents, self._inputs, self._pages = {}, {}, {}
 
     # -- reading ------------------------------------------------------------------------
 
@@ -80,7 +111,6 @@ class BuildCache:
             self.db.executescript(_SCHEMA)
             if self._meta() != {"format": FORMAT, "code": self.code_version}:
                 self._reset()
-            self._load()
         except (sqlite3.Error, OSError, ValueError):
             self._discard()
             if retry:  # a fresh, empty cache in its place
@@ -93,16 +123,26 @@ class BuildCache:
     def _load(self) -> None:
         assert self.db is not None
         for path, stat, digest_ in self.db.execute("SELECT path, stat, digest FROM inputs"):
-            self.inputs[path] = (json.loads(stat), digest_)
+            self._inputs[path] = (json.loads(stat), digest_)
         for path, key, stat in self.db.execute("SELECT path, key, stat FROM pages"):
-            self.pages[path] = (key, json.loads(stat))
+            self._pages[path] = (key, json.loads(stat))
         for stem, fingerprint, summary, files in self.db.execute(
                 "SELECT stem, fingerprint, summary, files FROM documents"):
-            self.documents[stem] = (fingerprint, json.loads(summary), json.loads(files))
+            self._documents[stem] = (fingerprint, json.loads(summary), json.loads(files))
+
+    def site(self, key: str) -> Any:
+        """A value of the ``site`` table (JSON), or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM site WHERE key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
+            return None
 
     def _reset(self) -> None:
         assert self.db is not None
-        for table in ("meta", "inputs", "documents", "citations", "pages"):
+        for table in ("meta", "inputs", "documents", "citations", "pages", "site"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.executemany("INSERT INTO meta VALUES (?, ?)",
                             [("format", FORMAT), ("code", self.code_version)])
@@ -112,7 +152,7 @@ class BuildCache:
         if self.db is not None:
             self.db.close()
         self.db = None
-        self.documents, self.inputs = {}, {}
+        self._documents, self._inputs, self._pages = {}, {}, {}
         try:
             if self.path.exists():
                 os.replace(self.path, self.path.with_suffix(".corrupt"))
@@ -138,21 +178,26 @@ class BuildCache:
         entry = self.documents.get(stem)
         if entry is None or entry[0] != fingerprint:
             return None
+        base = str(output_dir)
         for rel, stat in entry[2].items():
-            if file_stat(output_dir / rel) != stat:
+            if file_stat(os.path.join(base, rel)) != stat:
                 return None
         return entry[1]
 
     def page(self, path: str, key: str, output_dir: Path) -> bool:
         """Whether the published page at ``path`` was made from a context hashing to ``key``."""
         entry = self.pages.get(path)
-        return entry is not None and entry[0] == key and file_stat(output_dir / path) == entry[1]
+        return (entry is not None and entry[0] == key
+                and file_stat(os.path.join(str(output_dir), path)) == entry[1])
 
     # -- writing ------------------------------------------------------------------------
 
     def put_document(self, stem: str, fingerprint: str, summary: dict,
                      files: Iterable[str]) -> None:
         self._new_documents[stem] = (fingerprint, summary, dict.fromkeys(files))
+
+    def put_site(self, key: str, value: Any) -> None:
+        self._new_site[key] = json.dumps(value, ensure_ascii=False)
 
     def put_page(self, path: str, key: str) -> None:
         self._new_pages[path] = key
@@ -174,7 +219,7 @@ class BuildCache:
         assert self.db is not None
         db = self.db
         db.execute("BEGIN")
-        for stem in set(self.documents) - stems:
+        for stem in set(self.documents) - stems:  # (loads the tables: they are needed now)
             db.execute("DELETE FROM documents WHERE stem = ?", (stem,))
         for stem, (fingerprint, summary, files) in self._new_documents.items():
             stats = {rel: file_stat(output_dir / rel) for rel in files}
@@ -186,6 +231,7 @@ class BuildCache:
                         for rel, (stat, value) in self._new_inputs.items()])
         db.executemany("INSERT OR REPLACE INTO citations VALUES (?, ?)",
                        list(self._new_citations.items()))
+        db.executemany("INSERT OR REPLACE INTO site VALUES (?, ?)", list(self._new_site.items()))
         db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                        [(path, key, json.dumps(file_stat(output_dir / path)))
                         for path, key in self._new_pages.items()])
@@ -195,3 +241,25 @@ class BuildCache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def tree_state(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[int]]:
+    """Every file under ``root`` (relative POSIX path -> size, mtime, inode); {} if missing."""
+    found: dict[str, list[int]] = {}
+    pending = [("", str(root))]
+    while pending:
+        rel, path = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if name in skip:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((name, entry.path))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                found[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+    return found

@@ -9,6 +9,7 @@ summary is still valid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -54,13 +55,7 @@ class RenderedDocument:
         return self.source.summary or first_words(self.anchor.text)
 
 
-@dataclass
-class NoteSummary:
-    id: str
-    number: int
-    passage: str  # the anchored passage, as in the anchor text
-    html: str
-    author: str = ""
+_TERM_LINK = re.compile(r'class="glossary-term" href="[^"]*" data-term="([a-z0-9-]+)"')
 
 
 @dataclass
@@ -69,28 +64,35 @@ class DocumentSummary:
 
     source: Source  # without its body
     terms_used: list[str]
-    notes: list[NoteSummary]
+    # each note as listings and search show it: {id, number, passage, html, author}, plain
+    # dicts (a cached build reads thousands of them and uses few)
+    notes: list[dict[str, Any]]
     description: str  # the summary, else the text's first words (meta description)
     warnings: list[Diagnostic] = field(default_factory=list)
+    note_terms: list[str] = field(default_factory=list)  # glossary terms linked from notes
     input_key: str = ""  # the cache's fingerprint of the document's own inputs
+    listing_key: str = ""  # the same for what listings show (its source file, not its notes)
 
     @classmethod
     def of(cls, doc: RenderedDocument, warnings: list[Diagnostic]) -> DocumentSummary:
-        notes = [NoteSummary(n.id, n.number, doc.anchor.text[n.start:n.end], n.html, n.author)
-                 for n in doc.notes]
-        return cls(doc.source, sorted(doc.terms_used), notes, doc.description, warnings)
+        notes = [{"id": n.id, "number": n.number, "passage": doc.anchor.text[n.start:n.end],
+                  "html": n.html, "author": n.author} for n in doc.notes]
+        note_terms = sorted({m for n in doc.notes for m in _TERM_LINK.findall(n.html)})
+        return cls(doc.source, sorted(doc.terms_used), notes, doc.description, warnings,
+                   note_terms)
 
     def to_json(self) -> dict[str, Any]:
         return {"source": source_to_json(self.source), "terms_used": self.terms_used,
-                "notes": [vars(n) for n in self.notes], "description": self.description,
+                "notes": self.notes, "description": self.description,
                 "warnings": [diagnostic_to_json(d) for d in self.warnings],
-                "input_key": self.input_key}
+                "note_terms": self.note_terms, "input_key": self.input_key}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocumentSummary:
         return cls(source_from_json(data["source"]), list(data["terms_used"]),
-                   [NoteSummary(**n) for n in data["notes"]], data["description"],
-                   [diagnostic_from_json(d) for d in data["warnings"]], data["input_key"])
+                   data["notes"], data["description"],
+                   [diagnostic_from_json(d) for d in data["warnings"]], data["note_terms"],
+                   data["input_key"])
 
 
 def first_words(text: str, limit: int = 160) -> str:

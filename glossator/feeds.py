@@ -3,8 +3,8 @@
 Every absolute URL is made from ``base_url``; no date comes from the clock, so a rebuild of
 unchanged inputs writes the same bytes.
 
-* **Feed** (Atom 1.0, RFC 4287): the documents, newest ``added`` first (then by title and
-  slug). An entry's ``id`` and ``alternate`` link are the page's URL; ``updated`` and
+* **Feed** (Atom 1.0, RFC 4287): the 100 newest documents, newest ``added`` first (then by
+  title and slug). An entry's ``id`` and ``alternate`` link are the page's URL; ``updated`` and
   ``published`` are its ``added`` day at midnight UTC; its authors are the source's authors,
   or its original publisher when it names none (Atom needs an author for every entry, and
   the edition's editors did not write the document). The feed's ``updated`` is the newest
@@ -64,9 +64,13 @@ def newest_added_first(doc: RenderedDocument) -> tuple:
 
 # Atom -----------------------------------------------------------------------------------------
 
+FEED_ENTRIES = 100  # the newest documents: a feed announces additions, it is not an archive
+
+
 def atom_feed(docs: Iterable[RenderedDocument], *, config: SiteConfig) -> bytes:
-    """``feed.xml``: Atom 1.0 of ``docs`` (the published documents), newest first."""
-    ordered = sorted(docs, key=newest_added_first)
+    """``feed.xml``: Atom 1.0 of the newest ``FEED_ENTRIES`` of ``docs`` (the published
+    documents), newest first."""
+    ordered = sorted(docs, key=newest_added_first)[:FEED_ENTRIES]
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
     _sub(feed, "id", config.base_url)
     _sub(feed, "title", config.title)

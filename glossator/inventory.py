@@ -8,6 +8,7 @@ URLs, feeds and citations use ``base_url`` with directory-style addresses.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,19 +53,30 @@ def _files(root: Path, folder: str, suffix: str, diags: Diagnostics) -> list[str
         return []
     found = []
     real_root = root.resolve()
-    for path in sorted(base.iterdir()):
-        rel = f"{folder}/{path.name}"
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if path.suffix != suffix:
-            _wrong_suffix(rel, path.suffix, suffix, diags)
-            continue
-        problem = _unusable(path, real_root)
-        if problem is not None:
-            diags.error(Location(rel), problem[0], hints=[problem[1]])
-            continue
-        found.append(rel)
+    folder_inside = base.resolve().is_relative_to(real_root)
+    with os.scandir(base) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = f"{folder}/{entry.name}"
+            if entry.name.startswith(".") or _is_folder(entry):
+                continue
+            suffix_ = os.path.splitext(entry.name)[1]
+            if suffix_ != suffix:
+                _wrong_suffix(rel, suffix_, suffix, diags)
+                continue
+            plain = folder_inside and entry.is_file(follow_symlinks=False)  # the usual case
+            problem = None if plain else _unusable(Path(entry.path), real_root)
+            if problem is not None:
+                diags.error(Location(rel), problem[0], hints=[problem[1]])
+                continue
+            found.append(rel)
     return found
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links: not a folder; _unusable says what it is
+        return False
 
 
 def _unusable(path: Path, real_root: Path) -> tuple[str, str] | None:

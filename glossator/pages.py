@@ -18,7 +18,8 @@ from .cache import digest
 from .config import SiteConfig
 from .documents import DocumentSummary
 from .errors import Diagnostics
-from .feeds import FEED_FILE, SITEMAP_FILE, atom_feed, robots_txt, sitemap
+from .feeds import (FEED_ENTRIES, FEED_FILE, SITEMAP_FILE, atom_feed, newest_added_first,
+                    robots_txt, sitemap)
 from .markdown.highlight import stylesheet
 from .models import Source, Term
 from .slugs import slug
@@ -119,13 +120,16 @@ class PageRenderer:
     paths: list[str] = field(default_factory=list)  # every page, rendered or reused
 
     def page(self, path: str, template: str, kind: str, title: str, *,
-             absolute_links: bool = False, **context: Any) -> None:
+             absolute_links: bool = False, key: Any = None, **context: Any) -> None:
+        """Render ``template`` to ``path``, unless ``reuse`` says the published page stands.
+
+        ``key`` is what the page's context is made from, when that is much smaller than the
+        context itself (the input keys of the documents it lists); by default the context.
+        """
         self.paths.append(path)
-        if self.reuse is not None:
-            key = digest(self.theme.fingerprint(), vars(self.site.config), template, kind,
-                         title, absolute_links, context)
-            if self.reuse(path, key):
-                return
+        made_from = context if key is None else key
+        if self._reused(path, template, kind, title, absolute_links, made_from):
+            return
         config = self.site.config
         rel: Callable[..., str]
         if absolute_links:  # 404.html is served at any depth
@@ -149,6 +153,17 @@ class PageRenderer:
                                             "assets": assets, **context}, self.diags)
         self.outputs[path] = html.encode("utf-8")
 
+    def file(self, path: str, key: Any, make: Callable[[], bytes]) -> None:
+        """Another generated file (the feed, the sitemap), made only if its key changed."""
+        if not self._reused(path, key):
+            self.outputs[path] = make()
+
+    def _reused(self, path: str, *made_from: Any) -> bool:
+        if self.reuse is None:
+            return False
+        return self.reuse(path, digest(self.theme.fingerprint(), vars(self.site.config),
+                                       *made_from))
+
 
 # Listing pages ------------------------------------------------------------------------------
 
@@ -158,60 +173,78 @@ def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
     ``reuse`` says stand as they are)."""
     pages = PageRenderer(site, theme, diags, reuse=reuse)
     entries = [doc_entry(d.source, site) for d in index.documents]
-    pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries)
+    pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
+               key=[site.tags, _keys(index.documents)])
     _glossary_page(pages, index)
     _tag_pages(pages, index)
     _notes_pages(pages, index)
     tags = [tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
-    pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)
+    pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)  # a small context
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)
     for name, path in theme.static_files().items():
         pages.outputs[inv.asset(name)] = path.read_bytes()
     pages.outputs[inv.asset("pygments.css")] = stylesheet().encode("utf-8")
-    _discovery_files(pages.outputs, site.config, index, pages.paths)
+    _discovery_files(pages, index)
     return pages.outputs
 
 
-def _discovery_files(outputs: dict[str, bytes], config: SiteConfig, index: Index,
-                     listing_paths: list[str]) -> None:
+def _discovery_files(pages: PageRenderer, index: Index) -> None:
     """The Atom feed, the sitemap and robots.txt (absolute URLs from ``base_url``)."""
-    outputs[FEED_FILE] = atom_feed(index.documents, config=config)
+    config = pages.site.config
+    newest = sorted(index.documents, key=newest_added_first)[:FEED_ENTRIES]
+    pages.file(FEED_FILE, [_keys(newest), [str(d.source.added) for d in newest]],
+               lambda: atom_feed(newest, config=config))
     added = {inv.document_page(d.source.slug): d.source.added for d in index.documents}
-    html_pages = [p for p in listing_paths if p.endswith(".html")] + list(added)
-    outputs[SITEMAP_FILE] = sitemap(html_pages, base_url=config.base_url, lastmod=added)
-    outputs["robots.txt"] = robots_txt(config.base_url).encode("utf-8")
+    html_pages = [p for p in pages.paths if p.endswith(".html")] + list(added)
+    pages.file(SITEMAP_FILE, [html_pages, [str(day) for day in added.values()]],
+               lambda: sitemap(html_pages, base_url=config.base_url, lastmod=added))
+    pages.outputs["robots.txt"] = robots_txt(config.base_url).encode("utf-8")
+
+
+def _keys(documents: list[DocumentSummary], *, notes: bool = False) -> list[str]:
+    """What a listing of ``documents`` is made from, in order: their source files' keys, or
+    with ``notes`` their annotation files' too (the cache's keys also cover the site config
+    and Glossator itself)."""
+    return [d.input_key if notes else d.listing_key for d in documents]
 
 
 def _glossary_page(pages: PageRenderer, index: Index) -> None:
     site = pages.site
+    ordered = sorted(site.terms, key=alphabetical)
     terms = [{"id": t.id, "term": t.term, "aliases": t.aliases,
               "definition_html": site.definitions[t.id],
               "documents": [doc_entry(d.source, site) for d in index.back_links.get(t.id, [])]}
-             for t in sorted(site.terms, key=alphabetical)]
-    pages.page(inv.GLOSSARY_PAGE, "glossary.html", "glossary", "Glossary", terms=terms)
+             for t in ordered]
+    key = [site.tags, [[t.id, t.term, t.aliases, site.definitions[t.id],
+                        _keys(index.back_links.get(t.id, []))] for t in ordered]]
+    pages.page(inv.GLOSSARY_PAGE, "glossary.html", "glossary", "Glossary", terms=terms, key=key)
 
 
 def _notes_pages(pages: PageRenderer, index: Index) -> None:
     """Every note, document by document (newest first), with its passage; paginated."""
-    documents = [{**doc_entry(d.source, pages.site), "notes": [vars(n) for n in d.notes]}
-                 for d in index.documents if d.notes]
+    annotated = [d for d in index.documents if d.notes]
+    documents = [{**doc_entry(d.source, pages.site), "notes": d.notes,
+                  "note_terms": d.note_terms} for d in annotated]
     chunks = [documents[i:i + NOTES_PER_PAGE_DOCUMENTS]
               for i in range(0, len(documents), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
+    keys = [_keys(annotated[i:i + NOTES_PER_PAGE_DOCUMENTS], notes=True)
+            for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
     paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
-    for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
+    for number, (path, chunk, key) in enumerate(zip(paths, chunks, keys), start=1):
         pagination = {"number": number, "count": len(chunks),
                       "prev": paths[number - 2] if number > 1 else None,
                       "next": paths[number] if number < len(chunks) else None}
         title = "All notes" if number == 1 else f"All notes, page {number}"
+        terms = _terms_in_notes(pages.site, chunk)
         pages.page(path, "notes.html", "notes", title, documents=chunk, pagination=pagination,
-                   terms=_terms_in_notes(pages.site, chunk))
+                   terms=terms, key=[pages.site.tags, pagination, terms, key])
 
 
 def _terms_in_notes(site: SiteInfo, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The glossary entries linked from these notes: their definitions go on the page."""
-    html = "".join(note["html"] for doc in documents for note in doc["notes"])
+    used = {term_id for doc in documents for term_id in doc["note_terms"]}
     return [{"id": t.id, "term": t.term, "definition_html": site.definitions[t.id]}
-            for t in sorted(site.terms, key=alphabetical) if f'data-term="{t.id}"' in html]
+            for t in sorted(site.terms, key=alphabetical) if t.id in used]
 
 
 def _tag_pages(pages: PageRenderer, index: Index) -> None:
@@ -220,6 +253,8 @@ def _tag_pages(pages: PageRenderer, index: Index) -> None:
         tag = {**tag_entry(pages.site, tag_slug),
                "documents": [doc_entry(d.source, pages.site) for d in docs]}
         tags.append(tag)
-        pages.page(tag["path"], "tag.html", "tag", tag["name"], tag=tag)
+        pages.page(tag["path"], "tag.html", "tag", tag["name"], tag=tag,
+                   key=[pages.site.tags, _keys(docs)])
     tags.sort(key=lambda t: (t["name"].casefold(), t["slug"]))
-    pages.page(inv.TAGS_PAGE, "tags.html", "tags", "Tags", tags=tags)
+    pages.page(inv.TAGS_PAGE, "tags.html", "tags", "Tags", tags=tags,
+               key=[[t["slug"], t["name"], len(t["documents"])] for t in tags])

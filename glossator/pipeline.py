@@ -17,22 +17,24 @@ warnings, with ``strict``), so a failed build never touches the published output
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
 from . import inventory as inv
 from . import search
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, file_stat, tree_state
 from .config import SiteConfig
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
 from .inventory import Inventory, find_inputs
+from .serialize import diagnostic_from_json, diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
-from .pages import SiteInfo, build_index, doc_entry, listing_pages, neighbours
+from .pages import SiteInfo, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs
 from .templates import TemplateFailed, Theme
 from .workers import (LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
@@ -125,12 +127,18 @@ class _Build:
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
         self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
         self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse
-        self.input_keys: dict[str, str] = {}
+        self.input_keys: dict[str, str] = {}  # stem -> hash of its files and site inputs
+        self.source_keys: dict[str, str] = {}  # stem -> the same for its source file alone
         self.rendered = 0
         self.published: list[DocumentSummary] = []
         self.listing_count = 0
 
     def run(self) -> BuildReport:
+        unchanged = self._unchanged_report()
+        if unchanged is not None:
+            return unchanged
+        if self.cache is not None:
+            self.input_state  # noqa: B018 - taken now, before any input is read
         inventory = find_inputs(self.root, self.diags)
         self.glossary = load_glossary(self.root, inventory.glossary, self.diags)
         orphans = check_orphans(inventory, self.diags)
@@ -158,6 +166,47 @@ class _Build:
         report.result = result
         return report
 
+    # -- 0. nothing to do? -----------------------------------------------------------------
+
+    @functools.cached_property
+    def input_state(self) -> str:
+        """Every input file's stat, the options and Glossator itself, as one hash (taken
+        before anything is read, so an edit made during the build is seen by the next)."""
+        files = {name: tree_state(self.root / name)
+                 for name in (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR, inv.THEME_DIR)}
+        return digest(code_version(), files, file_stat(self.root / inv.CONFIG_FILE),
+                      self.options.drafts, self.options.search, str(self.output_dir))
+
+    def _unchanged_report(self) -> BuildReport | None:
+        """The last build's report, when no input and no published file changed since it."""
+        if self.cache is None or self.options.search_files is not None:
+            return None
+        if self.cache.site("inputs") != self.input_state:
+            return None
+        if self.cache.site("output") != tree_state(self.output_dir):
+            return None
+        last = self.cache.site("report") or {}
+        self.diags.items.extend(diagnostic_from_json(d) for d in last.get("warnings", []))
+        if self.diags.has_errors(strict=self.options.strict):
+            raise BuildFailed(self.diags)
+        return BuildReport(self.diags, self.output_dir, WriteResult(swapped=False),
+                           pages=last.get("pages", 0), documents=last.get("documents", 0),
+                           search_records=self._cached_records)
+
+    def _cached_records(self) -> dict[str, str]:
+        """The search records, from the cached summaries (after a build with nothing to do)."""
+        cache = BuildCache(self.root, code_version=code_version())
+        try:
+            docs = [DocumentSummary.from_json(entry[1]) for entry in cache.documents.values()]
+        finally:
+            cache.close()
+        glossary = load_glossary(self.root, find_inputs(self.root, Diagnostics()).glossary,
+                                 Diagnostics())
+        definitions = render_definitions(self.config, glossary, Diagnostics())
+        published = [d for d in docs if self.options.drafts or not d.source.draft]
+        return search.site_records(published, glossary.terms, definitions,
+                                   self.config.language)
+
     # -- 1. load ------------------------------------------------------------------------
 
     def _load(self, inventory: Inventory, orphans: set[str]) -> None:
@@ -181,6 +230,7 @@ class _Build:
             return ""
         files = [self.cache.input_digest(rel, self.root / rel)
                  for rel in (source_rel, notes_rel) if rel]
+        self.source_keys[Inventory.stem(source_rel)] = digest(self.site_key, files[0])
         return digest(self.site_key, source_rel, notes_rel, files)
 
     def _cached_summary(self, stem: str, key: str) -> DocumentSummary | None:
@@ -221,17 +271,32 @@ class _Build:
         self._listings(sink, published)
 
     def _page_key(self, stem: str, source: Source, around: dict, terms: list[str]) -> str:
+        """Everything a document's page shows besides its own files (which the input key
+        covers): its neighbours, its tags' names, the definitions of its terms, the theme."""
         prev, next_ = around.get(source.slug, (None, None))
         return digest(self.input_keys.get(stem, ""), self.theme_key,
-                      [doc_entry(s, self.site) if s else None for s in (prev, next_)],
+                      [self._entry_key(s) for s in (prev, next_)],
                       [self.site.tags.get(t) for t in source.tags],
-                      [self.site.definitions.get(t) for t in terms])
+                      [self._definition_keys.get(t) for t in terms])
 
-    @property
+    def _entry_key(self, source: Source | None) -> str | None:
+        """What decides how listings show ``source``: its source file (not its notes) and the
+        site's tag names (a tag is shown as its first spelling anywhere in the site)."""
+        if source is None:
+            return None
+        return digest(self.source_keys.get(source.stem, ""), self._tags_key)
+
+    @functools.cached_property
+    def _tags_key(self) -> str:
+        return digest(self.site.tags)
+
+    @functools.cached_property
+    def _definition_keys(self) -> dict[str, str]:
+        return {term_id: digest(html) for term_id, html in self.site.definitions.items()}
+
+    @functools.cached_property
     def theme_key(self) -> str:
-        if not hasattr(self, "_theme_key"):
-            self._theme_key = self.theme.fingerprint()
-        return self._theme_key
+        return self.theme.fingerprint()
 
     def _render_tasks(self, sink: Sink, sources: list[Source],
                       around: dict) -> list[RenderTask]:
@@ -305,6 +370,8 @@ class _Build:
     def _listings(self, sink: Sink, published: list[Source]) -> None:
         slugs = {s.slug for s in published}
         docs = [d for d in self.summaries.values() if d.source.slug in slugs]
+        for doc in docs:
+            doc.listing_key = self.source_keys.get(doc.source.stem, "")
         self._warn_unused_terms()
         index = build_index(docs, self.glossary.terms)
         try:
@@ -382,6 +449,11 @@ class _Build:
 
     def _save_cache(self) -> None:
         assert self.cache is not None
+        self.cache.put_site("inputs", self.input_state)
+        self.cache.put_site("output", tree_state(self.output_dir))
+        self.cache.put_site("report", {
+            "warnings": [diagnostic_to_json(d) for d in self.diags.items],
+            "documents": len(self.published), "pages": len(self.published) + self.listing_count})
         self.cache.save(self.output_dir, list(self.summaries))
 
     def _stop_on_errors(self, *, strict: bool = False) -> None:

@@ -60,10 +60,10 @@ def note_records(doc: DocumentSummary) -> dict[str, str]:
     s = doc.source
     records = {}
     for note in doc.notes:
-        target = inv.document_page(s.slug) + f"#note-{note.id}"
-        body = f"<blockquote>{html.escape(note.passage)}</blockquote>{note.html}"
-        records[f"notes/{s.slug}/{note.id}.html"] = _record(
-            lang=s.language, title=f"Note {note.number}: {_shortened(note.passage)}",
+        target = inv.document_page(s.slug) + f"#note-{note['id']}"
+        body = f"<blockquote>{html.escape(note['passage'])}</blockquote>{note['html']}"
+        records[f"notes/{s.slug}/{note['id']}.html"] = _record(
+            lang=s.language, title=f"Note {note['number']}: {_shortened(note['passage'])}",
             body=body, kind="note", target=target, tags=s.tags, context=s.title)
     return records
 

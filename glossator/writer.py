@@ -88,12 +88,12 @@ class WriteResult:
     swapped: bool = False                               # False: output folder left untouched
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path | str, data: bytes) -> None:
     with open(path, "xb") as handle:  # "x": never write through an existing (linked) file
         handle.write(data)
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path | str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
 
@@ -101,6 +101,13 @@ def _read_file(path: Path) -> bytes:
 _link = os.link
 _rename = os.rename
 _makedirs = functools.partial(os.makedirs, exist_ok=True)
+
+
+def _mkdir(path: str) -> None:
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
 _rmtree = shutil.rmtree
 
 
@@ -292,7 +299,9 @@ class OutputWriter:
         self._changed: list[str] = []
         self._unchanged: list[str] = []
         self._kept: list[str] = []  # unchanged by the caller's account: linked at commit
-        self._made: set[str] = set()  # staged folders already created
+        self._made: set[str] = {""}  # staged folders already created ("": staging itself)
+        self._output_str = str(self.output_dir)
+        self._staging_str = str(self.staging)
 
     def __enter__(self) -> OutputWriter:
         """Check the output folder (OutputRefused), lock (BuildLocked), make a clean staging."""
@@ -343,7 +352,7 @@ class OutputWriter:
         """
         self._require_open()
         _check_rel_path(rel_path)
-        if not os.path.isfile(self.output_dir / rel_path):
+        if not os.path.isfile(os.path.join(self._output_str, rel_path)):
             raise FileNotFoundError(errno.ENOENT, "not in the current output", rel_path)
         self._claim(rel_path)
         self._kept.append(rel_path)
@@ -384,8 +393,9 @@ class OutputWriter:
         return WriteResult(sorted(self._changed), unchanged, removed, swapped)
 
     def _link_kept(self, rel_path: str) -> None:
-        staged = self.staging / rel_path
-        existing = self.output_dir / rel_path
+        # plain strings: thousands of files are linked on every swap
+        staged = os.path.join(self._staging_str, rel_path)
+        existing = os.path.join(self._output_str, rel_path)
         self._folder_for(rel_path)
         if not _try_link(existing, staged):
             _write_file(staged, _read_file(existing))
@@ -394,7 +404,10 @@ class OutputWriter:
         """Create the staged file's folder once (thousands of files share few folders)."""
         folder = rel_path.rpartition("/")[0]
         if folder not in self._made:
-            _makedirs(self.staging / folder)
+            if folder.rpartition("/")[0] in self._made:  # the parent exists: one mkdir
+                _mkdir(os.path.join(self._staging_str, folder))
+            else:
+                _makedirs(os.path.join(self._staging_str, folder))
             self._made.add(folder)
 
     def _require_open(self) -> None:
@@ -506,7 +519,7 @@ def stage_file(staging: Path, output_dir: Path, rel_path: str, data: bytes, *,
     return same
 
 
-def _try_link(existing: Path, staged: Path) -> bool:
+def _try_link(existing: Path | str, staged: Path | str) -> bool:
     """Hard-link an unchanged file; False where the filesystem cannot (the caller copies)."""
     try:
         _link(existing, staged)
