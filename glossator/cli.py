@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         verb.add_argument("site", nargs="?", default=".", type=Path, help="site folder")
         verb.add_argument("--strict", action="store_true", help="treat warnings as errors")
         verb.add_argument("--drafts", action="store_true", help="publish drafts too")
+        verb.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                          help="worker processes (default: one per available core; 1: none)")
         if name == "build":
             verb.add_argument("--output", type=Path, help="output folder (default: the "
                               "config's output_dir)")
@@ -42,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (network drives, containers, WSL)")
     serve.add_argument("--drafts", action="store_true", help="publish drafts too")
+    serve.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                       help="worker processes (default: one per available core; 1: none)")
     imp = verbs.add_parser("import-hypothesis",
                            help="append the notes of a Hypothesis export to a source's notes")
     imp.add_argument("export", type=Path, help="a Hypothesis API search result (JSON)")
@@ -54,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     init = verbs.add_parser("init", help="create a new site that builds at once")
     init.add_argument("directory", type=Path, help="folder to create")
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more: "
+                                         f"{text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.verb == "serve":
             from .preview import serve  # imports watchdog only when serving
-            return serve(args.site.resolve(), BuildOptions(drafts=args.drafts), port=args.port,
+            options = BuildOptions(drafts=args.drafts, jobs=args.jobs)
+            return serve(args.site.resolve(), options, port=args.port,
                          host=args.host, poll=args.poll, allow_hosts=tuple(args.allow_host))
         if args.verb == "import-hypothesis":
             return _import(args)
@@ -89,7 +105,7 @@ def _build(args: argparse.Namespace) -> int:
     root = args.site.resolve()
     options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
                            strict=args.strict, check_only=args.verb == "check",
-                           search=not getattr(args, "no_search", False))
+                           search=not getattr(args, "no_search", False), jobs=args.jobs)
     if options.output is not None:
         options.output = options.output.resolve()
     try:

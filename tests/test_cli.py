@@ -158,11 +158,40 @@ def test_a_folder_without_a_site(tmp_path: Path, glossator: Callable[..., Run]) 
 
 
 @pytest.mark.parametrize("args", [[], ["publish"], ["build", "--output"], ["check", "--output",
-                                                                           "x"]])
+                                                                           "x"],
+                                  ["build", "--jobs", "0"], ["build", "--jobs", "many"],
+                                  ["serve", "--jobs", "-2"]])
 def test_usage_errors_exit_2(args: list[str], glossator: Callable[..., Run]) -> None:
     result = glossator(*args)
     assert result.code == 2
     assert result.err.startswith("usage: glossator")
+
+
+def test_jobs_one_builds_what_the_default_pool_builds(example_site: Path, tmp_path: Path,
+                                                      glossator: Callable[..., Run]) -> None:
+    single = glossator("build", "--no-search", "--jobs", "1", "--output",
+                       str(tmp_path / "one"), str(example_site))
+    pooled = glossator("build", "--no-search", "--jobs", "2", "--output",
+                       str(tmp_path / "two"), str(example_site))
+    assert (single.code, pooled.code) == (0, 0), single.err + pooled.err
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+@pytest.mark.parametrize("argv, jobs", [(["build"], 0), (["build", "--jobs", "3"], 3),
+                                        (["check", "--jobs", "1"], 1)])
+def test_jobs_reaches_the_build(argv: list[str], jobs: int, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator import cli
+    from glossator.errors import Diagnostics
+    from glossator.pipeline import BuildReport
+    seen = []
+
+    def fake_build(root: Path, options: object) -> BuildReport:
+        seen.append(options)
+        return BuildReport(Diagnostics(), output_dir=tmp_path / "output")
+    monkeypatch.setattr(cli, "build", fake_build)
+    assert cli.main([*argv, str(tmp_path)]) == 0
+    assert [options.jobs for options in seen] == [jobs]
 
 
 # --- import-hypothesis ---------------------------------------------------------------------
