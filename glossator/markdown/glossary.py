@@ -9,6 +9,7 @@ trie-shaped regular expressions, so the cost per character does not grow with th
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -20,11 +21,17 @@ from ..models import Term
 from .matching import MatchText, normalize_query
 
 
+_MARK_CATEGORIES = ("Mn", "Mc", "Me")
+
+
+@functools.cache
 def _mark_class() -> str:
-    """A regex character class of every Unicode combining mark (categories Mn, Mc, Me)."""
+    """A regex character class of every Unicode combining mark (categories Mn, Mc, Me).
+
+    Made on first use (it looks at every code point: about 0.1 s), not on import."""
     ranges: list[list[int]] = []
     for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me"):
+        if unicodedata.category(chr(cp)) in _MARK_CATEGORIES:
             if ranges and ranges[-1][1] == cp - 1:
                 ranges[-1][1] = cp
             else:
@@ -33,12 +40,17 @@ def _mark_class() -> str:
                          for a, b in ranges) + "]"
 
 
-_MARKS = _mark_class()
 # Word characters are Unicode letters, marks and digits (not "_", unlike \w). The left
 # boundary is checked in Python (see GlossaryMatcher._search): a pattern that starts with a
 # lookbehind cannot use the regex engine's fast scan for the possible first characters.
-_WORD_CHAR = re.compile(rf"[^\W_]|{_MARKS}")
-_NOT_BEFORE_WORD = rf"(?![^\W_]|{_MARKS})"
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) in _MARK_CATEGORIES
+
+
+def _not_before_word() -> str:
+    return rf"(?![^\W_]|{_mark_class()})"
 
 
 def trie_regex(words: list[str]) -> str:
@@ -93,13 +105,13 @@ class GlossaryMatcher:
     def _compile(words: list[str], flags: int) -> re.Pattern | None:
         if not words:
             return None
-        return re.compile("(?:" + trie_regex(words) + ")" + _NOT_BEFORE_WORD, flags)
+        return re.compile("(?:" + trie_regex(words) + ")" + _not_before_word(), flags)
 
     @staticmethod
     def _search(pattern: re.Pattern, key: str, pos: int) -> re.Match | None:
         """The first match at or after ``pos`` that starts at a word boundary."""
         match = pattern.search(key, pos)
-        while match is not None and match.start() and _WORD_CHAR.match(key, match.start() - 1):
+        while match is not None and match.start() and _is_word_char(key[match.start() - 1]):
             match = pattern.search(key, match.start() + 1)
         return match
 
