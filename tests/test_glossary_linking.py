@@ -91,6 +91,15 @@ def test_find_word_boundaries() -> None:
         "NATO", "NATO_x", "x_NATO", "(NATO)", "NATO."]
 
 
+def test_a_combining_mark_that_does_not_compose_ends_no_term() -> None:
+    # U+0489 (an enclosing mark) has no precomposed form: after NFC it still follows the
+    # letter, so "UN Charter" + mark is no match, and the shorter "UN" is found instead.
+    matcher = GlossaryMatcher([term("UN"), term("UN Charter")])
+    assert found(matcher, "UN Charter\u0489 and NATO\u0489 UN Charter") == [
+        ("UN", "un"), ("UN Charter", "un-charter")]
+    assert found(GlossaryMatcher([term("UN")]), "UN\u0489") == []
+
+
 def test_find_case_rules() -> None:
     matcher = GlossaryMatcher([term("US", id="us"),
                                term("détente", "relaxation", case_sensitive=False)])

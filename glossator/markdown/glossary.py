@@ -28,7 +28,8 @@ _MARK_CATEGORIES = ("Mn", "Mc", "Me")
 def _mark_class() -> str:
     """A regex character class of every Unicode combining mark (categories Mn, Mc, Me).
 
-    Made on first use (it looks at every code point: about 0.1 s), not on import."""
+    Made on first need only (it looks at every code point: about 0.3 s): see
+    GlossaryMatcher._search."""
     ranges: list[list[int]] = []
     for cp in range(sys.maxunicode + 1):
         if unicodedata.category(chr(cp)) in _MARK_CATEGORIES:
@@ -40,17 +41,19 @@ def _mark_class() -> str:
                          for a, b in ranges) + "]"
 
 
-# Word characters are Unicode letters, marks and digits (not "_", unlike \w). The left
-# boundary is checked in Python (see GlossaryMatcher._search): a pattern that starts with a
-# lookbehind cannot use the regex engine's fast scan for the possible first characters.
+# Word characters are Unicode letters, marks and digits (not "_", unlike \w). Both boundaries
+# are checked cheaply first: the left one in Python (a pattern that starts with a lookbehind
+# cannot use the regex engine's fast scan for the possible first characters), the right one by
+# a lookahead for letters and digits only. A match followed by a combining mark (rare after
+# NFC) is redone with the full lookahead, which may settle on a shorter term.
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch) in _MARK_CATEGORIES
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch) in _MARK_CATEGORIES
-
-
-def _not_before_word() -> str:
-    return rf"(?![^\W_]|{_mark_class()})"
+    return ch.isalnum() or _is_mark(ch)
 
 
 def trie_regex(words: list[str]) -> str:
@@ -83,6 +86,20 @@ class Link:
     term_id: str
 
 
+class _TermPattern:
+    """A trie of spellings, followed by no letter or digit (``quick``) or also no mark."""
+
+    def __init__(self, source: str, flags: int):
+        self.source, self.flags = source, flags
+        self.quick = re.compile(source + r"(?![^\W_])", flags)
+        self._strict: re.Pattern | None = None
+
+    def strict(self) -> re.Pattern:
+        if self._strict is None:
+            self._strict = re.compile(rf"{self.source}(?![^\W_]|{_mark_class()})", self.flags)
+        return self._strict
+
+
 class GlossaryMatcher:
     """Finds glossary terms in text; built once per build from all terms and aliases."""
 
@@ -102,18 +119,23 @@ class GlossaryMatcher:
                                      self._compile(list(self.folded), re.IGNORECASE)) if p]
 
     @staticmethod
-    def _compile(words: list[str], flags: int) -> re.Pattern | None:
-        if not words:
-            return None
-        return re.compile("(?:" + trie_regex(words) + ")" + _not_before_word(), flags)
+    def _compile(words: list[str], flags: int) -> _TermPattern | None:
+        return _TermPattern("(?:" + trie_regex(words) + ")", flags) if words else None
 
     @staticmethod
-    def _search(pattern: re.Pattern, key: str, pos: int) -> re.Match | None:
-        """The first match at or after ``pos`` that starts at a word boundary."""
-        match = pattern.search(key, pos)
-        while match is not None and match.start() and _is_word_char(key[match.start() - 1]):
-            match = pattern.search(key, match.start() + 1)
-        return match
+    def _search(pattern: _TermPattern, key: str, pos: int) -> re.Match | None:
+        """The first match at or after ``pos`` with a word boundary on both sides."""
+        match = pattern.quick.search(key, pos)
+        while match is not None:
+            start, end = match.span()
+            if not (start and _is_word_char(key[start - 1])):
+                if end == len(key) or not _is_mark(key[end]):
+                    return match
+                strict = pattern.strict().match(key, start)
+                if strict is not None:
+                    return strict
+            match = pattern.quick.search(key, start + 1)
+        return None
 
     def term_id(self, matched: str) -> str | None:
         return self.exact.get(matched) or self.folded.get(matched.lower())
