@@ -94,11 +94,12 @@ def site_records(documents: list[DocumentSummary], terms: list[Term],
     return records
 
 
-def index_staged_site(staging: Path, records: dict[str, str]) -> dict[str, bytes]:
+def index_staged_site(staging: Path, records: dict[str, str], *,
+                      background: bool = False) -> dict[str, bytes]:
     """Run Pagefind over the staged pages and the records; return its files.
 
     The records are written into the staged site for the run, and removed again before
-    anything is published.
+    anything is published. ``background``: Pagefind runs at the lowest CPU priority.
     """
     with tempfile.TemporaryDirectory(prefix="pagefind-", dir=staging.parent) as tmp:
         out = Path(tmp) / "index"
@@ -108,7 +109,7 @@ def index_staged_site(staging: Path, records: dict[str, str]) -> dict[str, bytes
                 path = folder / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            _run_pagefind(staging, out)
+            _run_pagefind(staging, out, background=background)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
@@ -117,14 +118,15 @@ def index_staged_site(staging: Path, records: dict[str, str]) -> dict[str, bytes
 
 def index_output(output_dir: Path, records: dict[str, str], work_dir: Path) -> dict[str, bytes]:
     """Pagefind's files for the published site (read, never changed: ``serve`` runs this in
-    the background while the site is being served). ``work_dir`` is on the same filesystem
-    as the output, for hard links."""
+    the background while the site is being served, Pagefind at the lowest CPU priority so
+    that the next rebuild is not slowed down). ``work_dir`` is on the same filesystem as the
+    output, for hard links."""
     work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pagefind-", dir=work_dir) as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(output_dir, site, copy_function=os.link,
                         ignore=shutil.ignore_patterns(SEARCH_DIR))
-        return index_staged_site(site, records)
+        return index_staged_site(site, records, background=True)
 
 
 def keep_index(writer: Any, output_dir: Path) -> None:
@@ -136,9 +138,16 @@ def keep_index(writer: Any, output_dir: Path) -> None:
                 writer.keep(f"{SEARCH_DIR}/{path.relative_to(index_dir).as_posix()}")
 
 
-def _run_pagefind(tree: Path, out: Path) -> None:
+def pagefind_command(tree: Path, out: Path, *, background: bool = False) -> list[str]:
+    """Pagefind's command line; in the ``background``, under ``nice -n 19`` where there is one."""
     command = [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(out),
                "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
+    nice = shutil.which("nice") if background else None
+    return [nice, "-n", "19", *command] if nice else command
+
+
+def _run_pagefind(tree: Path, out: Path, *, background: bool = False) -> None:
+    command = pagefind_command(tree, out, background=background)
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -5,9 +5,11 @@ out.commit()``. Files go to ``<site>/.glossator-staging/``; one whose bytes equa
 the current output folder is hard-linked from it (same inode and mtime), the others are
 written. ``commit`` then, under the build lock ``<site>/.glossator-lock``, exchanges staging
 and output with ``renameat2(RENAME_EXCHANGE)`` on Linux, so the output path never disappears
-(two renames where that is unavailable), and deletes the old tree. If nothing changed, staging
-is dropped and the output folder is not touched at all. Any failure before or during the swap
-leaves the output folder as it was and deletes staging. Where a hard link is impossible (EXDEV,
+(two renames where that is unavailable), and keeps the previous tree as ``.glossator-spare``:
+the next build empties it of its files and stages into its folders, since creating thousands
+of folders is the slowest part of staging on many filesystems. If nothing changed, the output
+folder is not touched at all. Any failure before or during the swap leaves the output folder
+as it was and deletes staging. Where a hard link is impossible (EXDEV,
 EPERM on some filesystems) an unchanged file is written again: same bytes, new inode and mtime.
 
 Filesystem effects go through the module-level ``_write_file``, ``_link``, ``_rename``,
@@ -35,6 +37,7 @@ from types import TracebackType
 MARKER = ".glossator-output"
 STAGING_NAME = ".glossator-staging"
 OLD_NAME = ".glossator-old"
+SPARE_NAME = ".glossator-spare"  # the previous output: its folders are reused for staging
 TRASH_NAME = ".glossator-trash"  # previous outputs being deleted in the background
 LOCK_NAME = ".glossator-lock"
 PROTECTED = ("sources", "annotations", "theme")
@@ -100,6 +103,7 @@ def _read_file(path: Path | str) -> bytes:
 
 _link = os.link
 _rename = os.rename
+_unlink = os.unlink
 _makedirs = functools.partial(os.makedirs, exist_ok=True)
 
 
@@ -175,6 +179,23 @@ def _dispose(path: Path, trash: Path) -> None:
         _spawn_delete(target)
     except OSError:
         _discard(path)
+
+
+def _empty_files(root: str) -> set[str]:
+    """Delete every file (and symbolic link) under ``root``; return its folders (relative)."""
+    folders: set[str] = set()
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(os.path.join(root, rel) if rel else root) as entries:
+            for entry in entries:
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(path)
+                    pending.append(path)
+                else:
+                    _unlink(entry.path)
+    return folders
 
 
 def _key(rel_path: str) -> str:
@@ -289,6 +310,7 @@ class OutputWriter:
         self.output_dir = (self.site_root / output_dir).resolve()  # absolute output_dir wins
         self.staging = self.site_root / STAGING_NAME
         self.old = self.site_root / OLD_NAME
+        self.spare = self.site_root / SPARE_NAME
         self.trash = self.site_root / TRASH_NAME
         self.lock_path = self.site_root / LOCK_NAME
         self._lock_fd: int | None = None
@@ -300,6 +322,7 @@ class OutputWriter:
         self._unchanged: list[str] = []
         self._kept: list[str] = []  # unchanged by the caller's account: linked at commit
         self._made: set[str] = {""}  # staged folders already created ("": staging itself)
+        self._reused: set[str] = set()  # folders staging had from the spare tree
         self._output_str = str(self.output_dir)
         self._staging_str = str(self.staging)
 
@@ -313,7 +336,7 @@ class OutputWriter:
         try:
             self._clear_leftovers()
             _check_contents(self.site_root, self.output_dir)
-            _makedirs(self.staging)
+            self._make_staging()
         except BaseException:
             self._release()
             raise
@@ -385,10 +408,13 @@ class OutputWriter:
         self._committed = True
         removed = sorted(p for p, is_dir in current.items() if not is_dir and p not in written)
         if swapped:
+            self._remove_unneeded_folders(written)
             self._swap()
-            _dispose(self.old, self.trash)
-            _dispose(self.staging, self.trash)  # the previous output, after an exchange
-        _discard(self.staging)  # the unused new tree
+            # the previous output: at old after two renames, at staging after an exchange
+            self._keep_as_spare(self.old if os.path.lexists(self.old) else self.staging)
+        else:
+            self._keep_as_spare(self.staging)  # the unused new tree (its folders, for later)
+        _discard(self.staging)
         unchanged = sorted(self._unchanged + self._kept)
         return WriteResult(sorted(self._changed), unchanged, removed, swapped)
 
@@ -399,6 +425,40 @@ class OutputWriter:
         self._folder_for(rel_path)
         if not _try_link(existing, staged):
             _write_file(staged, _read_file(existing))
+
+    def _make_staging(self) -> None:
+        """An empty staging tree: the spare tree emptied of its files (its folders are reused;
+        those this build does not need are removed before the swap), or a new folder."""
+        if os.path.isdir(self.spare) and not os.path.islink(self.spare):
+            try:
+                _rename(self.spare, self.staging)
+                self._reused = _empty_files(self._staging_str)
+                self._made.update(self._reused)
+                return
+            except OSError:
+                self._made, self._reused = {""}, set()
+                if os.path.lexists(self.staging):
+                    _rmtree(self.staging)  # never stage over files left in place
+        _makedirs(self.staging)
+
+    def _remove_unneeded_folders(self, written: set[str]) -> None:
+        """Remove the reused folders that hold none of this build's files, deepest first."""
+        needed = {path for path, is_dir in self._expected_tree(written).items() if is_dir}
+        for folder in sorted(self._reused - needed, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(os.path.join(self._staging_str, folder))
+            except FileNotFoundError:
+                pass
+
+    def _keep_as_spare(self, tree: Path) -> None:
+        """Keep a tree that is no longer published as the next build's spare."""
+        if not os.path.lexists(tree):
+            return
+        try:
+            _dispose(self.spare, self.trash)
+            _rename(tree, self.spare)
+        except OSError:
+            _dispose(tree, self.trash)
 
     def _folder_for(self, rel_path: str) -> None:
         """Create the staged file's folder once (thousands of files share few folders)."""

@@ -384,6 +384,8 @@ def fuzz(examples: int) -> dict:
 
 def test_random_sites_build_or_fail_with_located_problems() -> None:
     state = fuzz(EXAMPLES)
-    # the generator must keep reaching every stage: about a fifth of the sites build
-    assert state.get("built", 0) >= EXAMPLES // 10, state
+    # The generator must keep reaching every stage. How many sites build varies a lot from one
+    # random sequence to the next (from 7 to 28 of 128 in eight runs: about a seventh on
+    # average), so the bound is well below that.
+    assert state.get("built", 0) >= EXAMPLES // 40, state
     assert state.get("failed", 0) >= EXAMPLES // 10, state

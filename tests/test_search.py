@@ -7,6 +7,7 @@ note) is checked in a real browser in ``tests/browser/``.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -76,7 +77,7 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
     assert glossator("build", "--no-search", example_site).code == 0
     before = snapshot(example_site / "output")
 
-    def broken(tree: Path, out: Path) -> None:
+    def broken(tree: Path, out: Path, **kwargs: object) -> None:
         raise search.SearchFailed("Pagefind failed: out of memory")
     monkeypatch.setattr(search, "_run_pagefind", broken)
     result = glossator("build", example_site)
@@ -92,3 +93,26 @@ def test_shortened_titles_end_at_a_word():
     assert search._shortened("meeting on the margins of the APEC conference in Da Nang, "
                              "Vietnam") == "meeting on the margins of the APEC conference in Da Nang…"
     assert search._shortened("short") == "short"
+
+
+def test_the_preview_indexes_at_the_lowest_priority_and_a_build_does_not(
+        example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = build(example_site, BuildOptions(search=False))
+    calls: list[bool] = []
+
+    def fake(tree: Path, out: Path, *, background: bool = False) -> None:
+        calls.append(background)
+        (out / "pagefind.js").parent.mkdir(parents=True)
+        (out / "pagefind.js").write_text("// index")
+    monkeypatch.setattr(search, "_run_pagefind", fake)
+    files = search.index_output(example_site / "output", report.search_records(),
+                                example_site / ".glossator-cache")
+    assert calls == [True] and files == {"pagefind/pagefind.js": b"// index"}
+
+    quick = search.pagefind_command(Path("site"), Path("out"))
+    assert quick[:3] == [sys.executable, "-m", "pagefind"]
+    monkeypatch.setattr(search.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert search.pagefind_command(Path("site"), Path("out"), background=True) == [
+        "/usr/bin/nice", "-n", "19", *quick]
+    monkeypatch.setattr(search.shutil, "which", lambda name: None)  # no `nice`: run as is
+    assert search.pagefind_command(Path("site"), Path("out"), background=True) == quick

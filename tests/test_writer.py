@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from glossator import writer
-from glossator.writer import (LOCK_NAME, MARKER, OLD_NAME, STAGING_NAME, TRASH_NAME,
+from glossator.writer import (LOCK_NAME, MARKER, OLD_NAME, SPARE_NAME, STAGING_NAME, TRASH_NAME,
                               BuildLocked, OutputCollision, OutputRefused, OutputWriter,
                               WriteResult, WriterError)
 
@@ -159,8 +159,8 @@ def test_swap_uses_exchange_not_renames(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(writer, "_rename",
                         lambda a, b: (renames.append((a, b)), real_rename(a, b)))
     build(site, SECOND)
-    # the only rename moves the previous output into the trash, to be deleted in the background
-    assert [(a.name, b.parent.name) for a, b in renames] == [(STAGING_NAME, TRASH_NAME)]
+    # the only rename keeps the previous output as the next build's spare tree
+    assert [(a.name, b.name) for a, b in renames] == [(STAGING_NAME, SPARE_NAME)]
     assert contents(site / "output") == {**SECOND, MARKER: b""}
 
 
@@ -176,7 +176,7 @@ def test_exchange_fallback_to_two_renames(site: Path, monkeypatch: pytest.Monkey
     result = build(site, SECOND)
     assert result.swapped
     assert renames[:2] == [("output", OLD_NAME), (STAGING_NAME, "output")]
-    assert renames[2][0] == OLD_NAME and len(renames) == 3  # then into the trash
+    assert renames[2:] == [(OLD_NAME, SPARE_NAME)]  # then kept as the spare tree
     assert contents(site / "output") == {**SECOND, MARKER: b""}
     assert_clean(site)
 
@@ -248,16 +248,81 @@ def test_fault_leaves_output_identical(site: Path, monkeypatch: pytest.MonkeyPat
     assert build(site, SECOND).swapped  # the lock was released
 
 
+# --- the spare tree: the previous output's folders, reused for staging ---
+
+NESTED_1 = {"doc/a/index.html": b"a1", "doc/a/notes.json": b"n", "doc/b/index.html": b"b1",
+            "doc/gone/deep/index.html": b"g", "index.html": b"i1"}
+NESTED_2 = {"doc/a/index.html": b"a2", "doc/a/notes.json": b"n", "doc/b/index.html": b"b1",
+            "index.html": b"i1"}
+
+
+def test_a_build_stages_into_the_folders_of_the_output_before_last(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(site, NESTED_1)
+    build(site, NESTED_1 | {"index.html": b"i2"})  # the first output becomes the spare tree
+    assert contents(site / SPARE_NAME) == {**NESTED_1, MARKER: b""}
+    (site / SPARE_NAME / "doc" / "a" / "stray.html").write_bytes(b"not ours")
+    made: list[str] = []
+    for name in ("_mkdir", "_makedirs"):
+        real = getattr(writer, name)
+        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
+                                                                   real(path)))
+    result = build(site, NESTED_2)
+    assert made == []  # every folder came from the spare tree
+    assert result.swapped and result.removed == ["doc/gone/deep/index.html"]
+    # exactly this build's files: no stray file, no folder of the removed page
+    assert contents(site / "output") == {**NESTED_2, MARKER: b""}
+    assert sorted(p.relative_to(site / "output").as_posix()
+                  for p in (site / "output").rglob("*") if p.is_dir()) == ["doc", "doc/a",
+                                                                           "doc/b"]
+    assert_clean(site)
+
+
+def test_an_unchanged_build_keeps_its_staging_as_the_spare_and_touches_nothing(
+        site: Path) -> None:
+    build(site, NESTED_1)
+    build(site, NESTED_2)
+    before = snapshot(site / "output")
+    assert not build(site, NESTED_2).swapped
+    assert snapshot(site / "output") == before
+    assert (site / SPARE_NAME / "doc" / "a").is_dir()
+    assert build(site, NESTED_1).swapped  # the folder of the page back again is made anew
+    assert contents(site / "output") == {**NESTED_1, MARKER: b""}
+
+
+def test_a_spare_tree_that_cannot_be_emptied_is_replaced_by_a_new_staging(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(site, NESTED_1)
+    build(site, NESTED_2)
+    monkeypatch.setattr(writer, "_unlink", fail_with(errno.EACCES))
+    result = build(site, NESTED_1 | {"index.html": b"i3"})
+    assert result.swapped
+    assert contents(site / "output") == {**NESTED_1, "index.html": b"i3", MARKER: b""}
+    assert_clean(site)
+
+
+def test_a_symlink_in_place_of_the_spare_tree_is_not_followed(site: Path,
+                                                              tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "doc").mkdir(parents=True)
+    (elsewhere / "doc" / "keep.txt").write_bytes(b"someone else's")
+    (site / SPARE_NAME).symlink_to(elsewhere, target_is_directory=True)
+    build(site, NESTED_1)
+    build(site, NESTED_2)
+    assert contents(site / "output") == {**NESTED_2, MARKER: b""}
+    assert contents(elsewhere) == {"doc/keep.txt": b"someone else's"}
+
+
 def test_failed_cleanup_of_old_tree_does_not_fail_build(site: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     build(site, FIRST)
     real_rename = writer._rename
 
     def no_trash(a: Path, b: Path) -> None:
-        if b.parent.name == TRASH_NAME:
+        if b.parent.name == TRASH_NAME or b.name == SPARE_NAME:
             raise OSError(errno.EACCES, "Permission denied", str(b))
         real_rename(a, b)
-    monkeypatch.setattr(writer, "_rename", no_trash)  # cannot move it to the trash…
+    monkeypatch.setattr(writer, "_rename", no_trash)  # cannot keep it or move it to the trash…
     monkeypatch.setattr(writer, "_rmtree", fail_with(errno.EACCES))  # …nor delete it
     result = build(site, SECOND)
     assert result.swapped
