@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 CACHE_DIR = ".glossator-cache"
+COMPILED_TEMPLATES = "templates"  # Jinja's compiled templates, in CACHE_DIR (templates.py)
 FORMAT = "1"
 
 _SCHEMA = """

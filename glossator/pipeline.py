@@ -24,7 +24,8 @@ from typing import Callable, Protocol
 
 from . import inventory as inv
 from . import search
-from .cache import BuildCache, digest, file_stat, tree_state
+from .cache import (CACHE_DIR, COMPILED_TEMPLATES, BuildCache, digest, file_stat,
+                    tree_state)
 from .config import SiteConfig
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
@@ -123,7 +124,8 @@ class _Build:
         self.output_dir = options.output or config.output_path(root)
         self.jobs = options.jobs or default_jobs()
         self.cache = None if options.check_only else BuildCache(root, code_version=code_version())
-        self.theme = Theme(root)
+        self.theme = Theme(root, compiled_dir=None if options.check_only
+                           else root / CACHE_DIR / COMPILED_TEMPLATES)
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
         self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
         self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse

@@ -23,14 +23,46 @@ class TemplateFailed(Exception):
     """A template could not be rendered; the diagnostic is already recorded."""
 
 
+def _compiled_templates(directory: Path | None) -> jinja2.BytecodeCache | None:
+    if directory is None:
+        return None
+    try:
+        return _CompiledTemplates(directory)
+    except OSError:  # no cache folder (read-only site…): compile every time
+        return None
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's on-disk cache of compiled templates (keyed by each template's source, so an
+    edited template is compiled again); a cache that cannot be written is only skipped."""
+
+    def __init__(self, directory: Path):
+        directory.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(directory))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+
 class Theme:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, compiled_dir: Path | None = None):
+        """``compiled_dir``: where compiled templates are kept between builds (None: not)."""
         self.root = root
         self.dirs = [d for d in (root / THEME_DIR, BUILTIN_THEME) if d.is_dir()]
         loader = jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs])
         self.env = jinja2.Environment(loader=loader, autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                      lstrip_blocks=True, keep_trailing_newline=True)
+                                      lstrip_blocks=True, keep_trailing_newline=True,
+                                      bytecode_cache=_compiled_templates(compiled_dir))
         self._static: dict[str, Path] | None = None
         self._fingerprint: str | None = None
 

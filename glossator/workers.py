@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import inventory as inv
-from .cache import digest
+from .cache import COMPILED_TEMPLATES, digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
 from .docpage import document_outputs
@@ -119,7 +119,8 @@ _RENDERER: _Renderer | None = None
 def init_renderer(setup: RenderSetup) -> None:
     global _RENDERER
     config = setup.site.config
-    theme = Theme(setup.root)
+    theme = Theme(setup.root, compiled_dir=setup.cache_path.parent / COMPILED_TEMPLATES
+                  if setup.cache_path else None)
     citations = _CachedCitations(CitationRenderer(config.citation_styles), setup.cache_path)
     documents = DocumentRenderer(
         md=make_markdown(unsafe_html=config.unsafe_html), config=config,
