@@ -159,8 +159,10 @@ def test_swap_uses_exchange_not_renames(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(writer, "_rename",
                         lambda a, b: (renames.append((a, b)), real_rename(a, b)))
     build(site, SECOND)
-    # the only rename keeps the previous output as the next build's spare tree
-    assert [(a.name, b.name) for a, b in renames] == [(STAGING_NAME, SPARE_NAME)]
+    # besides the exchange, two renames: the spare tree (the first build made its folders)
+    # becomes staging, and the previous output becomes the next spare
+    assert [(a.name, b.name) for a, b in renames] == [(SPARE_NAME, STAGING_NAME),
+                                                      (STAGING_NAME, SPARE_NAME)]
     assert contents(site / "output") == {**SECOND, MARKER: b""}
 
 
@@ -175,8 +177,8 @@ def test_exchange_fallback_to_two_renames(site: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(writer, "_rename", spy)
     result = build(site, SECOND)
     assert result.swapped
-    assert renames[:2] == [("output", OLD_NAME), (STAGING_NAME, "output")]
-    assert renames[2:] == [(OLD_NAME, SPARE_NAME)]  # then kept as the spare tree
+    assert renames == [(SPARE_NAME, STAGING_NAME), ("output", OLD_NAME), (STAGING_NAME, "output"),
+                       (OLD_NAME, SPARE_NAME)]  # the previous output kept as the spare tree
     assert contents(site / "output") == {**SECOND, MARKER: b""}
     assert_clean(site)
 
@@ -254,6 +256,14 @@ NESTED_1 = {"doc/a/index.html": b"a1", "doc/a/notes.json": b"n", "doc/b/index.ht
             "doc/gone/deep/index.html": b"g", "index.html": b"i1"}
 NESTED_2 = {"doc/a/index.html": b"a2", "doc/a/notes.json": b"n", "doc/b/index.html": b"b1",
             "index.html": b"i1"}
+
+
+def test_a_first_build_leaves_the_folders_of_its_output_as_the_spare_tree(site: Path) -> None:
+    build(site, NESTED_1)
+    spare = site / SPARE_NAME
+    assert contents(spare) == {}
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
+        "doc", "doc/a", "doc/b", "doc/gone", "doc/gone/deep"]
 
 
 def test_a_build_stages_into_the_folders_of_the_output_before_last(
