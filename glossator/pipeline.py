@@ -245,7 +245,7 @@ class _Build:
 
     def _run_loads(self, tasks: list[LoadTask]) -> None:
         results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
-                            initargs=(self.root, self.config))
+                            initargs=(self.root.resolve(), self.config))
         for result in results:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:
@@ -337,9 +337,10 @@ class _Build:
 
     def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
         staging = sink.staging if isinstance(sink, OutputWriter) else None
-        setup = RenderSetup(self.root, self.site, self.glossary,
-                            cache_path=self.cache.path if self.cache else None,
-                            staging=staging, output_dir=self.output_dir)
+        # absolute paths: workers do not share the main process's working folder
+        setup = RenderSetup(self.root.resolve(), self.site, self.glossary,
+                            cache_path=self.cache.path.resolve() if self.cache else None,
+                            staging=staging, output_dir=self.output_dir.resolve())
         results = run_tasks(render_document, tasks, jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
         for task, result in zip(tasks, results):
