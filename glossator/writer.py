@@ -8,13 +8,14 @@ and output with ``renameat2(RENAME_EXCHANGE)`` on Linux, so the output path neve
 (two renames where that is unavailable), and keeps the previous tree as ``.glossator-spare``:
 the next build empties it of its files and stages into its folders, since creating thousands
 of folders is the slowest part of staging on many filesystems (a first build leaves the empty
-folders of its output as the spare). If nothing changed, the output
-folder is not touched at all. Any failure before or during the swap leaves the output folder
-as it was and deletes staging. Where a hard link is impossible (EXDEV,
-EPERM on some filesystems) an unchanged file is written again: same bytes, new inode and mtime.
+folders of its output as the spare). If nothing changed, the output folder is not touched at
+all. Any failure before or during the swap leaves the output folder as it was and deletes
+staging. Where a hard link is impossible (EXDEV, EPERM on some filesystems) an unchanged file
+is written again: same bytes, new inode and mtime.
 
 Filesystem effects go through the module-level ``_write_file``, ``_link``, ``_rename``,
-``_exchange``, ``_makedirs`` and ``_rmtree`` so tests can inject faults with monkeypatch.
+``_unlink``, ``_exchange``, ``_mkdir``, ``_makedirs`` and ``_rmtree`` so tests can inject
+faults with monkeypatch.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ MARKER = ".glossator-output"
 STAGING_NAME = ".glossator-staging"
 OLD_NAME = ".glossator-old"
 SPARE_NAME = ".glossator-spare"  # the previous output: its folders are reused for staging
-TRASH_NAME = ".glossator-trash"  # previous outputs being deleted in the background
+TRASH_NAME = ".glossator-trash"  # discarded trees, being deleted in the background
 LOCK_NAME = ".glossator-lock"
 PROTECTED = ("sources", "annotations", "theme")
 AT_FDCWD = -100
