@@ -1,3 +1,8 @@
+"""``python -m glossator``: the ``glossator`` command."""
+
 import sys
+
 from .cli import main
-sys.exit(main())
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -118,6 +118,14 @@ class PageRenderer:
     # (path, context key) -> True when the published page stands as it is (build cache)
     reuse: Callable[[str, str], bool] | None = None
     paths: list[str] = field(default_factory=list)  # every page, rendered or reused
+    # where each output goes as soon as it is made (None: kept in ``outputs``)
+    emit: Callable[[str, bytes], None] | None = None
+
+    def put(self, path: str, data: bytes) -> None:
+        if self.emit is not None:
+            self.emit(path, data)
+        else:
+            self.outputs[path] = data
 
     def page(self, path: str, template: str, kind: str, title: str, *,
              absolute_links: bool = False, key: Any = None, **context: Any) -> None:
@@ -151,12 +159,12 @@ class PageRenderer:
                 "editors": [e.display() for e in config.editors]}
         html = self.theme.render(template, {"site": site, "page": page, "rel": rel,
                                             "assets": assets, **context}, self.diags)
-        self.outputs[path] = html.encode("utf-8")
+        self.put(path, html.encode("utf-8"))
 
     def file(self, path: str, key: Any, make: Callable[[], bytes]) -> None:
         """Another generated file (the feed, the sitemap), made only if its key changed."""
         if not self._reused(path, key):
-            self.outputs[path] = make()
+            self.put(path, make())
 
     def _reused(self, path: str, *made_from: Any) -> bool:
         if self.reuse is None:
@@ -168,10 +176,12 @@ class PageRenderer:
 # Listing pages ------------------------------------------------------------------------------
 
 def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
-                  reuse: Callable[[str, str], bool] | None = None) -> dict[str, bytes]:
+                  reuse: Callable[[str, str], bool] | None = None,
+                  emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
     """Every output that is not a document's own, as ``{path: bytes}`` (except the pages
-    ``reuse`` says stand as they are)."""
-    pages = PageRenderer(site, theme, diags, reuse=reuse)
+    ``reuse`` says stand as they are); with ``emit``, each is handed to it as soon as it is
+    made instead (the all-notes pages of a large edition hold every note), and {} returned."""
+    pages = PageRenderer(site, theme, diags, reuse=reuse, emit=emit)
     entries = [doc_entry(d.source, site) for d in index.documents]
     pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
                key=[site.tags, _keys(index.documents)])
@@ -182,8 +192,8 @@ def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
     pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)  # a small context
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)
     for name, path in theme.static_files().items():
-        pages.outputs[inv.asset(name)] = path.read_bytes()
-    pages.outputs[inv.asset("pygments.css")] = stylesheet().encode("utf-8")
+        pages.put(inv.asset(name), path.read_bytes())
+    pages.put(inv.asset("pygments.css"), stylesheet().encode("utf-8"))
     _discovery_files(pages, index)
     return pages.outputs
 
@@ -198,7 +208,7 @@ def _discovery_files(pages: PageRenderer, index: Index) -> None:
     html_pages = [p for p in pages.paths if p.endswith(".html")] + list(added)
     pages.file(SITEMAP_FILE, [html_pages, [str(day) for day in added.values()]],
                lambda: sitemap(html_pages, base_url=config.base_url, lastmod=added))
-    pages.outputs["robots.txt"] = robots_txt(config.base_url).encode("utf-8")
+    pages.put("robots.txt", robots_txt(config.base_url).encode("utf-8"))
 
 
 def _keys(documents: list[DocumentSummary], *, notes: bool = False) -> list[str]:

@@ -377,16 +377,19 @@ class _Build:
             doc.listing_key = self.source_keys.get(doc.source.stem, "")
         self._warn_unused_terms()
         index = build_index(docs, self.glossary.terms)
+        written: list[str] = []
+
+        def emit(rel: str, data: bytes) -> None:  # staged at once: a failed build drops it
+            sink.write(rel, data)
+            written.append(rel)
         try:
-            pages = listing_pages(self.site, index, self.theme, self.diags,
-                                  reuse=self._reuse_page(sink))
+            listing_pages(self.site, index, self.theme, self.diags,
+                          reuse=self._reuse_page(sink), emit=emit)
         except TemplateFailed:
             raise BuildFailed(self.diags)
         self._stop_on_errors(strict=self.options.strict)
-        for rel, data in pages.items():
-            sink.write(rel, data)
         self.published = docs
-        self.listing_count += sum(rel.endswith(".html") for rel in pages)
+        self.listing_count += sum(rel.endswith(".html") for rel in written)
 
     def _reuse_page(self, sink: Sink):
         """Keep a listing page whose context is unchanged; remember the others' keys."""

@@ -222,3 +222,19 @@ def test_import_hypothesis_for_an_unknown_source_writes_nothing(
     assert result.code == 1
     assert "nothing was written" in result.err
     assert tree_bytes(example_site / "annotations") == before
+
+
+def test_python_m_glossator_builds_with_a_pool_of_workers(tmp_path: Path) -> None:
+    """Twelve documents: enough for the process pool (the example site, with three, is built
+    in one process whatever ``--jobs`` says); the workers, forked from a fork server, give
+    the same bytes as one process."""
+    from test_incremental import make
+    site = make(tmp_path / "site")
+    pooled = run_subprocess("build", "--no-search", "--jobs", "2", "--output", "two", "site",
+                            cwd=tmp_path)
+    single = run_subprocess("build", "--no-search", "--jobs", "1", "--output", "one", "site",
+                            cwd=tmp_path)
+    assert (pooled.code, single.code) == (0, 0), pooled.err + single.err
+    assert "built 12 document(s)" in pooled.err + pooled.out
+    assert tree_bytes(tmp_path / "two") == tree_bytes(tmp_path / "one")
+    assert not (site / "two").exists()
