@@ -385,7 +385,7 @@ def fuzz(examples: int) -> dict:
 def test_random_sites_build_or_fail_with_located_problems() -> None:
     state = fuzz(EXAMPLES)
     # The generator must keep reaching every stage. How many sites build varies a lot from one
-    # random sequence to the next (from 7 to 28 of 128 in eight runs: about a seventh on
+    # random sequence to the next (from 7 to 28 of 128 in six runs: about an eighth on
     # average), so the bound is well below that.
     assert state.get("built", 0) >= EXAMPLES // 40, state
     assert state.get("failed", 0) >= EXAMPLES // 10, state
