@@ -51,10 +51,11 @@ def check_orphans(inventory: Inventory, diags: Diagnostics) -> set[str]:
     Returns the stems of such files (they are not used).
     """
     stems = [Inventory.stem(rel) for rel in inventory.sources]
+    known = set(stems)
     orphans = set()
     for rel in inventory.annotations:
         stem = Inventory.stem(rel)
-        if stem in stems:
+        if stem in known:
             continue
         orphans.add(stem)
         hints = [f"rename it to annotations/{close[0]}.yaml?" for close in
