@@ -410,12 +410,13 @@ class OutputWriter:
         self._committed = True
         removed = sorted(p for p, is_dir in current.items() if not is_dir and p not in written)
         if swapped:
-            self._remove_unneeded_folders(written)
+            folders = self._folders_of(written)
+            self._remove_unneeded_folders(folders)
             self._swap()
             # the previous output: at old after two renames, at staging after an exchange
             self._keep_as_spare(self.old if os.path.lexists(self.old) else self.staging)
             if not os.path.lexists(self.spare):  # there was no previous output
-                self._make_spare(written)
+                self._make_spare(folders)
         else:
             self._keep_as_spare(self.staging)  # the unused new tree (its folders, for later)
         _discard(self.staging)
@@ -445,23 +446,20 @@ class OutputWriter:
                     _rmtree(self.staging)  # never stage over files left in place
         _makedirs(self.staging)
 
-    def _remove_unneeded_folders(self, written: set[str]) -> None:
+    def _remove_unneeded_folders(self, needed: set[str]) -> None:
         """Remove the reused folders that hold none of this build's files, deepest first."""
-        needed = {path for path, is_dir in self._expected_tree(written).items() if is_dir}
         for folder in sorted(self._reused - needed, key=lambda f: f.count("/"), reverse=True):
             try:
                 os.rmdir(os.path.join(self._staging_str, folder))
             except FileNotFoundError:
                 pass
 
-    def _make_spare(self, written: set[str]) -> None:
+    def _make_spare(self, folders: set[str]) -> None:
         """The folders of the new output, empty, as the next build's spare tree (made once,
         after a first build, so that the first edit after it does not make them)."""
-        folders = sorted((path for path, is_dir in self._expected_tree(written).items()
-                          if is_dir), key=lambda f: f.count("/"))
         try:
             _mkdir(str(self.spare))
-            for folder in folders:
+            for folder in sorted(folders, key=lambda f: f.count("/")):
                 _mkdir(os.path.join(str(self.spare), folder))
         except OSError:
             pass  # only an optimisation: the next build makes what is missing
@@ -540,13 +538,18 @@ class OutputWriter:
         (self._unchanged if same else self._changed).append(rel_path)
 
     @staticmethod
-    def _expected_tree(written: set[str]) -> dict[str, bool]:
-        """The entries of an output folder holding exactly ``written`` (path -> is a folder)."""
-        tree = {path: False for path in written}
+    def _folders_of(written: set[str]) -> set[str]:
+        """The folders an output folder holding exactly ``written`` has (relative paths)."""
+        folders: set[str] = set()
         for path in written:
             parts = path.split("/")
-            tree.update(("/".join(parts[:i]), True) for i in range(1, len(parts)))
-        return tree
+            folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+        return folders
+
+    @classmethod
+    def _expected_tree(cls, written: set[str]) -> dict[str, bool]:
+        """The entries of an output folder holding exactly ``written`` (path -> is a folder)."""
+        return {**dict.fromkeys(written, False), **dict.fromkeys(cls._folders_of(written), True)}
 
     def _swap(self) -> None:
         """Put staging at the output path; the previous tree ends at staging or old."""
