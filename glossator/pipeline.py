@@ -124,8 +124,10 @@ class _Build:
         self.output_dir = options.output or config.output_path(root)
         self.jobs = options.jobs or default_jobs()
         self.cache = None if options.check_only else BuildCache(root, code_version=code_version())
-        self.theme = Theme(root, compiled_dir=None if options.check_only
-                           else root / CACHE_DIR / COMPILED_TEMPLATES)
+        # where compiled templates are kept (absolute: workers use it too); ``check`` writes none
+        self.compiled_dir = (None if options.check_only
+                             else root.resolve() / CACHE_DIR / COMPILED_TEMPLATES)
+        self.theme = Theme(root, compiled_dir=self.compiled_dir)
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
         self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
         self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse
@@ -340,7 +342,8 @@ class _Build:
         # absolute paths: workers do not share the main process's working folder
         setup = RenderSetup(self.root.resolve(), self.site, self.glossary,
                             cache_path=self.cache.path.resolve() if self.cache else None,
-                            staging=staging, output_dir=self.output_dir.resolve())
+                            compiled_dir=self.compiled_dir, staging=staging,
+                            output_dir=self.output_dir.resolve())
         results = run_tasks(render_document, tasks, jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
         for task, result in zip(tasks, results):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import inventory as inv
-from .cache import COMPILED_TEMPLATES, digest
+from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
 from .docpage import document_outputs
@@ -81,6 +81,7 @@ class RenderSetup:
     site: SiteInfo
     glossary: Glossary
     cache_path: Path | None = None  # the build cache, for formatted citations (read only)
+    compiled_dir: Path | None = None  # Jinja's compiled templates, kept between builds
     # where the writer stages the build and the published output: a worker stages its
     # document's files itself (None: it returns them, as ``check`` needs)
     staging: Path | None = None
@@ -119,8 +120,7 @@ _RENDERER: _Renderer | None = None
 def init_renderer(setup: RenderSetup) -> None:
     global _RENDERER
     config = setup.site.config
-    theme = Theme(setup.root, compiled_dir=setup.cache_path.parent / COMPILED_TEMPLATES
-                  if setup.cache_path else None)
+    theme = Theme(setup.root, compiled_dir=setup.compiled_dir)
     citations = _CachedCitations(CitationRenderer(config.citation_styles), setup.cache_path)
     documents = DocumentRenderer(
         md=make_markdown(unsafe_html=config.unsafe_html), config=config,
