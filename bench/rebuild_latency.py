@@ -38,9 +38,9 @@ class Timed(Rebuilder):
 
     starts: list[float]
 
-    def rebuild(self) -> None:
+    def rebuild(self, paths: frozenset[str] = frozenset()) -> None:
         self.starts.append(time.perf_counter())
-        super().rebuild()
+        super().rebuild(paths)
 
 
 def edit(path: Path, n: int) -> None:

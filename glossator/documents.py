@@ -10,7 +10,7 @@ summary is still valid.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
@@ -78,8 +78,8 @@ class DocumentSummary:
         notes = [{"id": n.id, "number": n.number, "passage": doc.anchor.text[n.start:n.end],
                   "html": n.html, "author": n.author} for n in doc.notes]
         note_terms = sorted({m for n in doc.notes for m in _TERM_LINK.findall(n.html)})
-        return cls(doc.source, sorted(doc.terms_used), notes, doc.description, warnings,
-                   note_terms)
+        return cls(replace(doc.source, body=""), sorted(doc.terms_used), notes,
+                   doc.description, warnings, note_terms)
 
     def to_json(self) -> dict[str, Any]:
         return {"source": source_to_json(self.source), "terms_used": self.terms_used,

@@ -230,8 +230,29 @@ def _glossary_page(pages: PageRenderer, index: Index) -> None:
     pages.page(inv.GLOSSARY_PAGE, "glossary.html", "glossary", "Glossary", terms=terms, key=key)
 
 
-def _notes_pages(pages: PageRenderer, index: Index) -> None:
-    """Every note, document by document (newest first), with its passage; paginated."""
+def some_listings(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
+                  notes_pages: set[int], glossary: bool) -> dict[str, bytes]:
+    """Only the given pages of the all-notes listing (numbered from 1) and, with
+    ``glossary``, the glossary page: what an edit of one document's text or notes can change
+    among the listings when its front matter stays the same (the live preview's quick path)."""
+    pages = PageRenderer(site, theme, diags)
+    if glossary:
+        _glossary_page(pages, index)
+    _notes_pages(pages, index, only=notes_pages)
+    return pages.outputs
+
+
+def notes_page_number(index: Index, slug: str) -> int | None:
+    """The page of the all-notes listing that shows the notes of the document ``slug``."""
+    annotated = [d.source.slug for d in index.documents if d.notes]
+    if slug not in annotated:
+        return None
+    return annotated.index(slug) // NOTES_PER_PAGE_DOCUMENTS + 1
+
+
+def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None) -> None:
+    """Every note, document by document (newest first), with its passage; paginated (with
+    ``only``, just those pages)."""
     annotated = [d for d in index.documents if d.notes]
     documents = [{**doc_entry(d.source, pages.site), "notes": d.notes,
                   "note_terms": d.note_terms} for d in annotated]
@@ -241,6 +262,8 @@ def _notes_pages(pages: PageRenderer, index: Index) -> None:
             for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
     paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
     for number, (path, chunk, key) in enumerate(zip(paths, chunks, keys), start=1):
+        if only is not None and number not in only:
+            continue
         pagination = {"number": number, "count": len(chunks),
                       "prev": paths[number - 2] if number > 1 else None,
                       "next": paths[number] if number < len(chunks) else None}

@@ -18,7 +18,7 @@ warnings, with ``strict``), so a failed build never touches the published output
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -31,6 +31,7 @@ from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
 from .inventory import Inventory, find_inputs
+from .live import SiteState
 from .serialize import diagnostic_from_json, diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
@@ -53,6 +54,9 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: one per available core
     # a search index made beforehand (by ``serve``, in the background) to publish as it is
     search_files: dict[str, bytes] | None = None
+    # hand the build's state to the live preview's quick path (``BuildReport.state``); the
+    # build then runs even when nothing changed, to have a state to hand over
+    keep_state: bool = False
 
 
 @dataclass
@@ -65,6 +69,7 @@ class BuildReport:
     rendered: int = 0  # documents rendered (the others came from the cache)
     outputs: dict[str, bytes] = field(default_factory=dict)  # ``check`` only: what it made
     search_records: Callable[[], dict[str, str]] | None = None  # for an index made later
+    state: SiteState | None = None  # with ``keep_state``: what the live preview reuses
 
 
 class Sink(Protocol):
@@ -136,6 +141,7 @@ class _Build:
         self.rendered = 0
         self.published: list[DocumentSummary] = []
         self.listing_count = 0
+        self.around: dict[str, tuple[Source | None, Source | None]] = {}
 
     def run(self) -> BuildReport:
         unchanged = self._unchanged_report()
@@ -168,6 +174,8 @@ class _Build:
         self._save_cache()
         report = self._report({})
         report.result = result
+        if self.options.keep_state:
+            report.state = self._state()
         return report
 
     # -- 0. nothing to do? -----------------------------------------------------------------
@@ -183,7 +191,8 @@ class _Build:
 
     def _unchanged_report(self) -> BuildReport | None:
         """The last build's report, when no input and no published file changed since it."""
-        if self.cache is None or self.options.search_files is not None:
+        if (self.cache is None or self.options.search_files is not None
+                or self.options.keep_state):
             return None
         if self.cache.site("inputs") != self.input_state:
             return None
@@ -268,7 +277,9 @@ class _Build:
 
     def _publish(self, sink: Sink, sources: list[Source]) -> None:
         published = [s for s in sources if self.options.drafts or not s.draft]
-        around = neighbours(published)
+        # neighbours without their bodies: a page shows only their titles, dates and links
+        self.around = around = neighbours([replace(s, body="") if s.body else s
+                                           for s in published])
         tasks = self._render_tasks(sink, sources, around)
         self._render(sink, tasks)
         self._stop_on_errors()
@@ -337,13 +348,16 @@ class _Build:
         self.diags.items.extend(summary.warnings)
         return True
 
+    def _render_setup(self, staging: Path | None) -> RenderSetup:
+        # absolute paths: workers do not share the main process's working folder
+        return RenderSetup(self.root.resolve(), self.site, self.glossary,
+                           cache_path=self.cache.path.resolve() if self.cache else None,
+                           compiled_dir=self.compiled_dir, staging=staging,
+                           output_dir=self.output_dir.resolve())
+
     def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
         staging = sink.staging if isinstance(sink, OutputWriter) else None
-        # absolute paths: workers do not share the main process's working folder
-        setup = RenderSetup(self.root.resolve(), self.site, self.glossary,
-                            cache_path=self.cache.path.resolve() if self.cache else None,
-                            compiled_dir=self.compiled_dir, staging=staging,
-                            output_dir=self.output_dir.resolve())
+        setup = self._render_setup(staging)
         results = run_tasks(render_document, tasks, jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
         for task, result in zip(tasks, results):
@@ -464,6 +478,12 @@ class _Build:
             "warnings": [diagnostic_to_json(d) for d in self.diags.items],
             "documents": len(self.published), "pages": len(self.published) + self.listing_count})
         self.cache.save(self.output_dir, list(self.summaries))
+
+    def _state(self) -> SiteState:
+        """What the live preview's quick path needs of this build (:mod:`glossator.live`)."""
+        return SiteState(self.root, self.config, self.glossary, self.site, self.theme,
+                         self._render_setup(None), self.output_dir, self.options.drafts,
+                         self.options.strict, dict(self.summaries), self.around)
 
     def _stop_on_errors(self, *, strict: bool = False) -> None:
         if self.diags.has_errors(strict=strict):

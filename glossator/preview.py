@@ -21,31 +21,55 @@ from watchdog.observers.polling import PollingObserver
 from . import search
 from .cache import CACHE_DIR
 from .errors import BuildFailed
+from .inventory import CONFIG_FILE
+from .live import LiveSite
 from .pipeline import BuildOptions, BuildReport, build, output_dir_for
 from .serve import WATCHED, BackgroundIndexer, LiveState, PreviewApp, Rebuilder, is_watched
 
 
 class PreviewBuilds:
-    """The builds the preview runs: pages first; the search index after, in the background."""
+    """The builds the preview runs: pages first; the search index after, in the background.
+
+    An edit of one document's text or notes is applied by the quick path
+    (:class:`~glossator.live.LiveSite`, from the last full build's state); anything else, or
+    the first build, is a full build (which keeps its state for the quick path).
+    """
 
     def __init__(self, root: Path, options: BuildOptions):
         self.root, self.options = root, options
         self.output = output_dir_for(root, options)
-        self.last: BuildReport | None = None  # the last good build
+        self.last: BuildReport | None = None  # the last good full build
+        self.live: LiveSite | None = None
+        self.lock = threading.Lock()  # held while files are replaced; requests read under it
 
-    def pages(self) -> list[str]:
-        """Build the pages (keeping the published search index); the problems, if any."""
-        return self._run(replace(self.options, search=False))
+    def pages(self, paths: frozenset[str] = frozenset()) -> list[str]:
+        """Publish the pages after the edits ``paths`` (everything when empty), keeping the
+        published search index; the problems, if any."""
+        if paths and self.live is not None:
+            result = self.live.apply(paths)
+            if result is not None:
+                return result.problems
+        return self._run(replace(self.options, search=False, keep_state=True))
 
     def publish_index(self, files: dict[str, bytes]) -> list[str]:
         """Publish a search index made in the background (nothing else is left to do)."""
+        if self.live is not None:
+            try:
+                self.live.publish_index(files)
+                return []
+            except OSError as exc:
+                self.live.pending.add(str(self.root / CONFIG_FILE))  # rebuild it all next
+                return [f"cannot write the search index: {exc.strerror or exc}"]
         return self._run(replace(self.options, search_files=files))
 
     def make_index(self) -> dict[str, bytes]:
         """Pagefind over the published site (run in the indexer's thread)."""
-        assert self.last is not None and self.last.search_records is not None
-        return search.index_output(self.output, self.last.search_records(),
-                                   self.root / CACHE_DIR)
+        if self.live is not None:
+            records = self.live.state.records()
+        else:
+            assert self.last is not None and self.last.search_records is not None
+            records = self.last.search_records()
+        return search.index_output(self.output, records, self.root / CACHE_DIR)
 
     def _run(self, options: BuildOptions) -> list[str]:
         try:
@@ -57,6 +81,9 @@ class PreviewBuilds:
         if report.diagnostics.items:
             print(report.diagnostics.format(), file=sys.stderr)
         self.last = report
+        self.live = None if report.state is None else LiveSite(report.state, self.lock)
+        if self.live is not None:
+            self.live.prepare()
         return []
 
 
@@ -127,7 +154,8 @@ def serve(root: Path, options: BuildOptions, *, port: int, host: str, poll: bool
     if state.version == 0:
         print("the first build failed; fix the problems above, the preview starts serving "
               "once the site builds", file=sys.stderr)
-    app = PreviewApp(output, state, port=port, host=host, allow_hosts=allow_hosts)
+    app = PreviewApp(output, state, port=port, host=host, allow_hosts=allow_hosts,
+                     lock=builds.lock)
     server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
     server = server_class((host, port), _handler(app))
     server.daemon_threads = True

@@ -62,9 +62,11 @@ class LiveState:
 
 
 class Rebuilder:
-    """Debounced, serialised rebuilds; ``build`` returns the problems (empty on success)."""
+    """Debounced, serialised rebuilds. ``build`` is given the paths of the file events since
+    the last rebuild (none for the first build: everything) and returns the problems (empty
+    on success)."""
 
-    def __init__(self, build: Callable[[], list[str]], state: LiveState, *,
+    def __init__(self, build: Callable[[frozenset[str]], list[str]], state: LiveState, *,
                  debounce: float = DEBOUNCE, clock: Callable[[], float] = time.monotonic,
                  log: Callable[[str], None] = print,
                  publish_index: Callable[[dict[str, bytes]], list[str]] | None = None,
@@ -73,6 +75,7 @@ class Rebuilder:
         self.clock, self.log = clock, log
         self.publish_index, self.after_build = publish_index, after_build
         self._last_event: float | None = None
+        self._paths: set[str] = set()  # what the events since the last rebuild named
         self._index: dict[str, bytes] | None = None  # a search index waiting to be published
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -98,6 +101,7 @@ class Rebuilder:
         """Record a file event (called from the watcher's thread)."""
         with self._lock:
             self._last_event = self.clock()
+            self._paths.add(path)
         self._wake.set()
 
     def due(self) -> bool:
@@ -111,12 +115,13 @@ class Rebuilder:
             return False
         with self._lock:
             self._last_event = None
-        self.rebuild()
+            paths, self._paths = frozenset(self._paths), set()
+        self.rebuild(paths)
         return True
 
-    def rebuild(self) -> None:
+    def rebuild(self, paths: frozenset[str] = frozenset()) -> None:
         started = self.clock()
-        problems = self.build()
+        problems = self.build(paths)
         if problems:
             self.state.failed(problems)
             self.log("\n".join(problems))
@@ -188,9 +193,13 @@ class Response:
 
 class PreviewApp:
     def __init__(self, output_dir: Path, state: LiveState, *, port: int,
-                 host: str = "127.0.0.1", allow_hosts: tuple[str, ...] = ()):
+                 host: str = "127.0.0.1", allow_hosts: tuple[str, ...] = (),
+                 lock: threading.Lock | None = None):
         self.output_dir = output_dir
         self.state = state
+        # held by the quick path while it replaces files: a request sees all of an edit or
+        # none of it (a full build swaps the whole folder in one rename)
+        self.lock = lock or threading.Lock()
         names = {"127.0.0.1", "localhost", "[::1]", _bracket(host), *allow_hosts}
         self.allowed_hosts = {n.lower() for n in names} | {f"{n}:{port}".lower() for n in names}
 
@@ -203,10 +212,11 @@ class PreviewApp:
         url = urlsplit(target)
         if url.path == POLL_PATH:
             return self._poll(parse_qs(url.query))
-        path = self._resolve(url.path)
-        if path is None:
-            return self._not_found()
-        return self._file(path, status=200)
+        with self.lock:
+            path = self._resolve(url.path)
+            if path is None:
+                return self._not_found()
+            return self._file(path, status=200)
 
     def _resolve(self, url_path: str) -> Path | None:
         """The file a URL path names inside the output folder, or None."""

@@ -107,18 +107,23 @@ class RenderResult:
 
 
 @dataclass
-class _Renderer:
+class Renderer:
     setup: RenderSetup
     theme: Theme
     documents: DocumentRenderer
     citations: _CachedCitations
 
 
-_RENDERER: _Renderer | None = None
+_RENDERER: Renderer | None = None
 
 
 def init_renderer(setup: RenderSetup) -> None:
     global _RENDERER
+    _RENDERER = make_renderer(setup)
+
+
+def make_renderer(setup: RenderSetup) -> Renderer:
+    """What rendering a document needs, set up once (a worker's, or the live preview's)."""
     config = setup.site.config
     theme = Theme(setup.root, compiled_dir=setup.compiled_dir)
     citations = _CachedCitations(CitationRenderer(config.citation_styles), setup.cache_path)
@@ -129,7 +134,7 @@ def init_renderer(setup: RenderSetup) -> None:
         note_template=_note_template(theme),
         glossary_href=lambda term_id: f"../{inv.GLOSSARY_PAGE}#{term_id}",
         page_url=lambda s: inv.absolute_url(config.base_url, inv.document_page(s.slug)))
-    _RENDERER = _Renderer(setup, theme, documents, citations)
+    return Renderer(setup, theme, documents, citations)
 
 
 def _note_template(theme: Theme) -> Callable[[RenderedNote, Diagnostics], str]:
@@ -140,7 +145,11 @@ def _note_template(theme: Theme) -> Callable[[RenderedNote, Diagnostics], str]:
 
 def render_document(task: RenderTask) -> RenderResult:
     assert _RENDERER is not None, "init_renderer() first"
-    r = _RENDERER
+    return render_with(_RENDERER, task)
+
+
+def render_with(r: Renderer, task: RenderTask) -> RenderResult:
+    """One document rendered with its page and files (staged when the set-up says where)."""
     diags = Diagnostics()
     r.citations.new.clear()
     try:

@@ -27,7 +27,7 @@ class FakeClock:
 def make_rebuilder(results: list[list[str]], debounce: float = 0.1):
     state, clock, calls, logs = LiveState(), FakeClock(), [], []
 
-    def build() -> list[str]:
+    def build(paths: frozenset[str]) -> list[str]:
         calls.append(clock.now)
         return results.pop(0) if results else []
     return Rebuilder(build, state, debounce=debounce, clock=clock, log=logs.append), state, \
@@ -69,7 +69,7 @@ def test_builds_are_serialised_in_the_loop_thread():
     active, overlaps = [], []
     state = LiveState()
 
-    def build() -> list[str]:
+    def build(paths: frozenset[str]) -> list[str]:
         active.append(1)
         overlaps.append(len(active))
         active.pop()
