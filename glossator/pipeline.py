@@ -18,9 +18,10 @@ warnings, with ``strict``), so a failed build never touches the published output
 from __future__ import annotations
 
 import functools
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 from . import inventory as inv
 from . import search
@@ -134,7 +135,10 @@ class _Build:
                              else root.resolve() / CACHE_DIR / COMPILED_TEMPLATES)
         self.theme = Theme(root, compiled_dir=self.compiled_dir)
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
+        # stem -> the source (without its body) and notes of each document read in this
+        # build, and its body: given up to the render tasks, which release them one by one
         self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
+        self.bodies: dict[str, str] = {}
         self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse
         self.input_keys: dict[str, str] = {}  # stem -> hash of its files and site inputs
         self.source_keys: dict[str, str] = {}  # stem -> the same for its source file alone
@@ -261,7 +265,9 @@ class _Build:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:
                 stem = result.source.stem
-                self.loaded[stem] = (result.source, result.annotations)
+                # the body apart: until its render, only the body's own task needs it
+                self.bodies[stem] = result.source.body
+                self.loaded[stem] = (replace(result.source, body=""), result.annotations)
                 self.load_warnings[stem] = [d for d in result.diagnostics
                                             if d.severity != "error"]
 
@@ -314,16 +320,18 @@ class _Build:
         return self.theme.fingerprint()
 
     def _render_tasks(self, sink: Sink, sources: list[Source],
-                      around: dict) -> list[RenderTask]:
-        """What must be rendered; documents whose outputs stand are kept as they are."""
+                      around: dict) -> deque[RenderTask]:
+        """What must be rendered; documents whose outputs stand are kept as they are. The
+        loaded documents move into the tasks (this build holds each in one place only)."""
         todo = [s for s in sources
                 if s.stem in self.loaded or not self._keep(sink, s.stem, s, around)]
         self._run_loads([LoadTask(s.path, self._notes_path(s.stem))
                          for s in todo if s.stem not in self.loaded])
-        tasks = []
+        tasks: deque[RenderTask] = deque()
         for source in todo:
             if source.stem in self.loaded:
-                loaded, notes = self.loaded[source.stem]
+                loaded, notes = self.loaded.pop(source.stem)
+                loaded = replace(loaded, body=self.bodies.pop(source.stem))
                 prev, next_ = around.get(source.slug, (None, None))
                 tasks.append(RenderTask(loaded, notes, prev, next_, self._published(source)))
         return tasks
@@ -355,12 +363,19 @@ class _Build:
                            compiled_dir=self.compiled_dir, staging=staging,
                            output_dir=self.output_dir.resolve())
 
-    def _render(self, sink: Sink, tasks: list[RenderTask]) -> None:
+    def _render(self, sink: Sink, tasks: deque[RenderTask]) -> None:
         staging = sink.staging if isinstance(sink, OutputWriter) else None
         setup = self._render_setup(staging)
-        results = run_tasks(render_document, tasks, jobs=self.jobs,
+        in_flight: deque[RenderTask] = deque()
+
+        def feed() -> Iterator[RenderTask]:  # each task released once its result is in
+            while tasks:
+                in_flight.append(tasks.popleft())
+                yield in_flight[-1]
+        results = run_tasks(render_document, feed(), count=len(tasks), jobs=self.jobs,
                             initializer=init_renderer, initargs=(setup,))
-        for task, result in zip(tasks, results):
+        for result in results:
+            task = in_flight.popleft()
             self.diags.items.extend(result.diagnostics)
             for rel, data in result.outputs.items():
                 sink.write(rel, data)

@@ -226,10 +226,14 @@ def default_jobs() -> int:
         os.cpu_count() or 1)
 
 
-def run_tasks(function: Callable[[Any], Any], tasks: list[Any], *, jobs: int,
-              initializer: Callable[..., None], initargs: tuple) -> Iterator[Any]:
-    """``function`` over ``tasks``, results in task order; in a pool when it pays off."""
-    if jobs <= 1 or len(tasks) < SERIAL_BELOW:
+def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int,
+              initializer: Callable[..., None], initargs: tuple,
+              count: int | None = None) -> Iterator[Any]:
+    """``function`` over ``tasks``, results in task order; in a pool when it pays off.
+    ``count``: how many tasks an iterator gives (a list's length is taken by default); the
+    tasks are taken from it only as the pool has room for them."""
+    count = len(tasks) if count is None else count  # type: ignore[arg-type]
+    if jobs <= 1 or count < SERIAL_BELOW:
         initializer(*initargs)
         yield from map(function, tasks)
         return
