@@ -29,6 +29,7 @@ from typing import Any, Iterable
 
 CACHE_DIR = ".glossator-cache"
 COMPILED_TEMPLATES = "templates"  # Jinja's compiled templates, in CACHE_DIR (templates.py)
+PAGE_PARTS = "parts"  # each document's page parts, in CACHE_DIR (docpage.save_parts)
 FORMAT = "1"
 
 _SCHEMA = """
@@ -184,6 +185,15 @@ class BuildCache:
             if file_stat(os.path.join(base, rel)) != stat:
                 return None
         return entry[1]
+
+    def files_intact(self, stem: str, output_dir: Path, *, but: str) -> bool:
+        """Whether every output file of ``stem`` but ``but`` is as the cache recorded it."""
+        entry = self.documents.get(stem)
+        if entry is None:
+            return False
+        base = str(output_dir)
+        return all(file_stat(os.path.join(base, rel)) == stat
+                   for rel, stat in entry[2].items() if rel != but)
 
     def page(self, path: str, key: str, output_dir: Path) -> bool:
         """Whether the published page at ``path`` was made from a context hashing to ``key``."""

@@ -7,10 +7,15 @@ never has to travel further than the writer.
 from __future__ import annotations
 
 import json
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import inventory as inv
-from .documents import RenderedDocument
+from .citations import FormattedCitation
+from .documents import RenderedDocument, RenderedNote
 from .exports import citation_files
 from .metadata import head_tags, json_ld, script_json
 from .models import Source
@@ -38,9 +43,40 @@ def source_context(s: Source) -> dict[str, Any]:
     }
 
 
+@dataclass
+class PageParts:
+    """What a document's page shows of the rendered document: all the page template needs
+    besides the site, the theme and the neighbours. Kept in the build cache
+    (:func:`save_parts`), so that a page whose template, neighbours or definitions changed
+    is rendered again without parsing its document again."""
+
+    source: Source
+    body_html: str
+    introduction_html: str
+    notes: list[RenderedNote]
+    citations: list[FormattedCitation]
+    terms_used: set[str]
+    description: str
+
+    @classmethod
+    def of(cls, doc: RenderedDocument) -> PageParts:
+        return cls(doc.source, doc.body_html, doc.introduction_html, doc.notes,
+                   doc.citations, doc.terms_used, doc.description)
+
+
 def document_outputs(pages: PageRenderer, doc: RenderedDocument, prev: Source | None,
                      next_: Source | None) -> dict[str, bytes]:
     """The document's page and files, as ``{output path: bytes}``."""
+    url = inv.absolute_url(pages.site.config.base_url, inv.document_page(doc.source.slug))
+    outputs = {inv.document_page(doc.source.slug):
+               document_page(pages, PageParts.of(doc), prev, next_)}
+    outputs.update(document_files(doc, url))
+    return outputs
+
+
+def document_page(pages: PageRenderer, doc: PageParts, prev: Source | None,
+                  next_: Source | None) -> bytes:
+    """The document's page (``<slug>/index.html``)."""
     s, site = doc.source, pages.site
     terms = sorted((t for t in site.terms if t.id in doc.terms_used), key=alphabetical)
     url = inv.absolute_url(site.config.base_url, inv.document_page(s.slug))
@@ -60,9 +96,39 @@ def document_outputs(pages: PageRenderer, doc: RenderedDocument, prev: Source | 
         meta=head_tags(s, config=site.config, page_url=url, description=doc.description),
         json_ld=script_json(json_ld(s, config=site.config, page_url=url,
                                     description=doc.description)))
-    outputs = {inv.document_page(s.slug): pages.outputs.pop(inv.document_page(s.slug))}
-    outputs.update(document_files(doc, url))
-    return outputs
+    return pages.outputs.pop(inv.document_page(s.slug))
+
+
+def save_parts(path: Path, key: str, doc: PageParts) -> None:
+    """Keep ``doc`` for later page renders (compressed JSON, written whole or not at all;
+    a cache that cannot be written is only skipped)."""
+    data = {"key": key, "body_html": doc.body_html, "introduction_html": doc.introduction_html,
+            "notes": [vars(n) for n in doc.notes],
+            "citations": [[c.style, c.label, c.html] for c in doc.citations],
+            "terms_used": sorted(doc.terms_used), "description": doc.description}
+    blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(blob)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def load_parts(path: Path, key: str, source: Source) -> PageParts | None:
+    """The parts kept for ``source``, if they were made from inputs hashing to ``key``;
+    None when missing, stale or unreadable (then the document is rendered in full)."""
+    try:
+        data = json.loads(zlib.decompress(path.read_bytes()))
+        if data["key"] != key:
+            return None
+        return PageParts(source, data["body_html"], data["introduction_html"],
+                         [RenderedNote(**n) for n in data["notes"]],
+                         [FormattedCitation(*c) for c in data["citations"]],
+                         set(data["terms_used"]), data["description"])
+    except (OSError, ValueError, KeyError, TypeError, zlib.error):
+        return None
 
 
 def document_files(doc: RenderedDocument, page_url: str) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ from typing import Callable, Iterator, Protocol
 
 from . import inventory as inv
 from . import search
-from .cache import (CACHE_DIR, COMPILED_TEMPLATES, BuildCache, digest, file_stat,
+from .cache import (CACHE_DIR, COMPILED_TEMPLATES, PAGE_PARTS, BuildCache, digest, file_stat,
                     tree_state)
 from .config import SiteConfig
 from .documents import DocumentSummary
@@ -40,7 +40,7 @@ from .models import Annotations, Glossary, Source
 from .pages import SiteInfo, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs
 from .templates import TemplateFailed, Theme
-from .workers import (LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
+from .workers import (NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
                       init_loader, init_renderer, load_document, render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
@@ -322,46 +322,61 @@ class _Build:
     def _render_tasks(self, sink: Sink, sources: list[Source],
                       around: dict) -> deque[RenderTask]:
         """What must be rendered; documents whose outputs stand are kept as they are. The
-        loaded documents move into the tasks (this build holds each in one place only)."""
-        todo = [s for s in sources
-                if s.stem in self.loaded or not self._keep(sink, s.stem, s, around)]
-        self._run_loads([LoadTask(s.path, self._notes_path(s.stem))
-                         for s in todo if s.stem not in self.loaded])
+        loaded documents move into the tasks (this build holds each in one place only). A
+        cached document whose page alone is out of date (its template, neighbours or
+        definitions changed) gets its page rendered from its kept parts, without parsing."""
         tasks: deque[RenderTask] = deque()
-        for source in todo:
-            if source.stem in self.loaded:
-                loaded, notes = self.loaded.pop(source.stem)
-                loaded = replace(loaded, body=self.bodies.pop(source.stem))
-                prev, next_ = around.get(source.slug, (None, None))
-                tasks.append(RenderTask(loaded, notes, prev, next_, self._published(source)))
+        for source in sources:
+            stem, publish = source.stem, self._published(source)
+            prev, next_ = around.get(source.slug, (None, None))
+            parts_key = digest(self.input_keys.get(stem, ""), self._note_template_key)
+            if stem in self.loaded:
+                loaded, notes = self.loaded.pop(stem)
+                loaded = replace(loaded, body=self.bodies.pop(stem))
+                tasks.append(RenderTask(loaded, notes, prev, next_, publish, parts_key))
+                continue
+            fate = self._cached_fate(sink, stem, source, around)
+            if fate != "keep":
+                tasks.append(RenderTask(source, None, prev, next_, publish, parts_key,
+                                        read=True, page_only=fate == "page"))
         return tasks
 
     def _published(self, source: Source) -> bool:
         return self.options.drafts or not source.draft
 
-    def _notes_path(self, stem: str) -> str | None:
-        rel = f"{inv.ANNOTATIONS_DIR}/{stem}.yaml"
-        return rel if (self.root / rel).is_file() else None
-
-    def _keep(self, sink: Sink, stem: str, source: Source, around: dict) -> bool:
-        """Keep a cached document's published files if they are what a render would give."""
+    def _cached_fate(self, sink: Sink, stem: str, source: Source, around: dict) -> str:
+        """What a cached document needs: "keep" its published files (what a render would
+        give), render its "page" alone (its other files stand), or render it "all"."""
         assert self.cache is not None
         summary = self.summaries[stem]
-        key = (self._page_key(stem, source, around, summary.terms_used)
-               if self._published(source) else "draft")
-        if self.cache.document(stem, key, self.output_dir) is None:
-            return False
-        for rel in self.cache.documents[stem][2]:
-            sink.keep(rel)
-        self.diags.items.extend(summary.warnings)
-        return True
+        publish = self._published(source)
+        key = (self._page_key(stem, source, around, summary.terms_used) if publish
+               else "draft")
+        if self.cache.document(stem, key, self.output_dir) is not None:
+            for rel in self.cache.documents[stem][2]:
+                sink.keep(rel)
+            self.diags.items.extend(summary.warnings)
+            return "keep"
+        page = inv.document_page(source.slug)
+        if publish and self.cache.files_intact(stem, self.output_dir, but=page):
+            for rel in self.cache.documents[stem][2]:
+                if rel != page:
+                    sink.keep(rel)
+            return "page"
+        return "all"
+
+    @functools.cached_property
+    def _note_template_key(self) -> str:
+        """What a rendered body depends on among the templates (notes are rendered into it)."""
+        return self.theme.closure_fingerprint(NOTE_TEMPLATE)
 
     def _render_setup(self, staging: Path | None) -> RenderSetup:
         # absolute paths: workers do not share the main process's working folder
-        return RenderSetup(self.root.resolve(), self.site, self.glossary,
-                           cache_path=self.cache.path.resolve() if self.cache else None,
+        cache = self.cache.path.resolve() if self.cache else None
+        return RenderSetup(self.root.resolve(), self.site, self.glossary, cache_path=cache,
                            compiled_dir=self.compiled_dir, staging=staging,
-                           output_dir=self.output_dir.resolve())
+                           output_dir=self.output_dir.resolve(),
+                           parts_dir=cache.parent / PAGE_PARTS if cache and staging else None)
 
     def _render(self, sink: Sink, tasks: deque[RenderTask]) -> None:
         staging = sink.staging if isinstance(sink, OutputWriter) else None
@@ -381,26 +396,44 @@ class _Build:
                 sink.write(rel, data)
             for rel, same in result.staged.items():
                 sink.adopt(rel, same)
+            stem = task.source.stem
+            if result.page_only:
+                if result.summary is None:  # from its parts: its warnings, as when kept
+                    self.diags.items.extend(self.summaries[stem].warnings)
+                self.rendered += 1
+                if not any(d.severity == "error" for d in result.diagnostics):
+                    self._remember(stem, task, self.summaries[stem], self._cache_files(stem))
+                    self._remember_citations(result)
+                continue
             if result.summary is None:
                 continue
-            stem = task.source.stem
             result.summary.input_key = self.input_keys.get(stem, "")
             # the warnings a cached document must show again: from loading and rendering
             result.summary.warnings = self.load_warnings.get(stem, []) + result.summary.warnings
             self.summaries[stem] = result.summary
             self.rendered += 1
-            self._remember(stem, task, result)
+            if not any(d.severity == "error" for d in result.diagnostics):
+                self._remember(stem, task, result.summary,
+                               list(result.outputs) + list(result.staged))
+                self._remember_citations(result)
 
-    def _remember(self, stem: str, task: RenderTask, result: RenderResult) -> None:
-        if self.cache is None or any(d.severity == "error" for d in result.diagnostics):
+    def _cache_files(self, stem: str) -> list[str]:
+        """The output files the cache says ``stem`` has (its page, and others kept)."""
+        return list(self.cache.documents[stem][2]) if self.cache else []
+
+    def _remember(self, stem: str, task: RenderTask, summary: DocumentSummary,
+                  files: list[str]) -> None:
+        if self.cache is None:
             return
         around = {task.source.slug: (task.prev, task.next)}
-        key = (self._page_key(stem, task.source, around, result.summary.terms_used)
+        key = (self._page_key(stem, task.source, around, summary.terms_used)
                if task.publish else "draft")
-        files = list(result.outputs) + list(result.staged)
-        self.cache.put_document(stem, key, result.summary.to_json(), files)
-        for citation_key, rows in result.citations.items():
-            self.cache.put_citation(citation_key, rows)
+        self.cache.put_document(stem, key, summary.to_json(), files)
+
+    def _remember_citations(self, result: RenderResult) -> None:
+        if self.cache is not None:
+            for citation_key, rows in result.citations.items():
+                self.cache.put_citation(citation_key, rows)
 
     def _listings(self, sink: Sink, published: list[Source]) -> None:
         slugs = {s.slug for s in published}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from .errors import Diagnostics, Location
 from .inventory import THEME_DIR
@@ -122,6 +123,30 @@ class Theme:
                     digest.update(path.read_bytes())
         self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+
+    def closure_fingerprint(self, name: str) -> str:
+        """A hash of the template ``name`` and of every template it includes, imports or
+        extends, as this theme resolves them (the whole theme's fingerprint when a name is
+        computed at render time, or a template cannot be read or parsed)."""
+        digest = hashlib.blake2b(digest_size=16)
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)
+                referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except (jinja2.TemplateError, OSError):
+                return self.fingerprint()
+            if None in referenced:
+                return self.fingerprint()
+            digest.update(f"{current}\0{filename}\0{source}\0".encode())
+            todo.extend(ref for ref in referenced if ref is not None)
+        return digest.hexdigest()
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

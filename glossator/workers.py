@@ -17,7 +17,7 @@ import os
 import sqlite3
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -25,7 +25,7 @@ from . import inventory as inv
 from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
-from .docpage import document_outputs
+from .docpage import PageParts, document_outputs, document_page, load_parts, save_parts
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .loaders import load_annotations, load_source
@@ -37,6 +37,7 @@ from .templates import TemplateFailed, Theme
 from .writer import stage_file
 
 SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs more
+NOTE_TEMPLATE = "partials/note.html"  # rendered into the document's body, note by note
 
 
 # Loading ------------------------------------------------------------------------------------
@@ -86,6 +87,8 @@ class RenderSetup:
     # document's files itself (None: it returns them, as ``check`` needs)
     staging: Path | None = None
     output_dir: Path | None = None
+    # where each document's page parts are kept for page-only renders (docpage.save_parts)
+    parts_dir: Path | None = None
 
 
 @dataclass
@@ -95,6 +98,15 @@ class RenderTask:
     prev: Source | None = None
     next: Source | None = None
     publish: bool = True  # False for a draft: checked, summarised, nothing written
+    # the hash of what the document's page parts are made from (its inputs, the note
+    # template): the key its parts are kept under, and looked up by
+    parts_key: str = ""
+    # the main process has only the document's summary (``source`` without its body,
+    # ``annotations`` None): the worker reads the files itself when it needs them
+    read: bool = False
+    # the document's other files stand: render its page alone from its kept parts when
+    # they are valid (else the whole document, as with ``read``)
+    page_only: bool = False
 
 
 @dataclass
@@ -104,6 +116,7 @@ class RenderResult:
     diagnostics: list[Diagnostic]
     citations: dict[str, list[list[str]]] = field(default_factory=dict)  # new cache entries
     staged: dict[str, bool] = field(default_factory=dict)  # path -> same bytes as published
+    page_only: bool = False  # only the page is new (the other files and summary stand)
 
 
 @dataclass
@@ -139,7 +152,7 @@ def make_renderer(setup: RenderSetup) -> Renderer:
 
 def _note_template(theme: Theme) -> Callable[[RenderedNote, Diagnostics], str]:
     def render(note: RenderedNote, diags: Diagnostics) -> str:
-        return theme.render("partials/note.html", {"note": note}, diags)
+        return theme.render(NOTE_TEMPLATE, {"note": note}, diags)
     return render
 
 
@@ -149,8 +162,18 @@ def render_document(task: RenderTask) -> RenderResult:
 
 
 def render_with(r: Renderer, task: RenderTask) -> RenderResult:
-    """One document rendered with its page and files (staged when the set-up says where)."""
+    """One document rendered with its page and files (staged when the set-up says where),
+    or its page alone when the task allows it and its parts are kept."""
+    if task.page_only:
+        result = _render_page(r, task)
+        if result is not None:
+            return result
     diags = Diagnostics()
+    if task.read or task.page_only:
+        source, notes = _read(r, task, diags)
+        if source is None:
+            return RenderResult(None, {}, diags.items)
+        task = replace(task, source=source, annotations=notes)
     r.citations.new.clear()
     try:
         doc = r.documents.render(task.source, task.annotations, diags)
@@ -162,10 +185,56 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
         return RenderResult(None, {}, diags.items)
     warnings = [d for d in diags.items if d.severity != "error"]
     summary = DocumentSummary.of(doc, warnings)
+    if _keeps_parts(r, task) and not diags.errors:
+        save_parts(_parts_path(r, task), task.parts_key, PageParts.of(doc))
+    if task.page_only:  # its other files stand (the same inputs made them)
+        page = inv.document_page(task.source.slug)
+        outputs = {page: outputs[page]} if page in outputs else {}
     staged = _stage(r.setup, outputs)
     if staged:
         outputs = {}
-    return RenderResult(summary, outputs, diags.items, dict(r.citations.new), staged)
+    return RenderResult(summary, outputs, diags.items, dict(r.citations.new), staged,
+                        page_only=task.page_only)
+
+
+def _render_page(r: Renderer, task: RenderTask) -> RenderResult | None:
+    """The page alone, from the document's kept parts; None when they are not valid."""
+    if not _keeps_parts(r, task):
+        return None
+    parts = load_parts(_parts_path(r, task), task.parts_key, task.source)
+    if parts is None:
+        return None
+    diags = Diagnostics()
+    try:
+        page = document_page(PageRenderer(r.setup.site, r.theme, diags), parts, task.prev,
+                             task.next)
+    except TemplateFailed:
+        return RenderResult(None, {}, diags.items, page_only=True)
+    outputs = {inv.document_page(task.source.slug): page}
+    staged = _stage(r.setup, outputs)
+    return RenderResult(None, {} if staged else outputs, diags.items, staged=staged,
+                        page_only=True)
+
+
+def _keeps_parts(r: Renderer, task: RenderTask) -> bool:
+    return r.setup.parts_dir is not None and bool(task.parts_key) and task.publish
+
+
+def _parts_path(r: Renderer, task: RenderTask) -> Path:
+    assert r.setup.parts_dir is not None
+    return r.setup.parts_dir / f"{task.source.stem}.json.z"
+
+
+def _read(r: Renderer, task: RenderTask,
+          diags: Diagnostics) -> tuple[Source | None, Annotations | None]:
+    """The document's source and notes, read here (the main process has its summary only)."""
+    root, config = r.setup.root, r.setup.site.config
+    source = load_source(root, task.source.path, config, diags)
+    rel = f"{inv.ANNOTATIONS_DIR}/{task.source.stem}.yaml"
+    if not (root / rel).is_file():
+        return source, None
+    notes = load_annotations(root, rel, diags)
+    return (source, notes) if notes is not None else (None, None)
 
 
 def _stage(setup: RenderSetup, outputs: dict[str, bytes]) -> dict[str, bool]:

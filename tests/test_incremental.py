@@ -207,3 +207,73 @@ def test_errors_in_documents_are_all_reported_in_parallel_too(tmp_path: Path, jo
     assert [m.split(":")[0] for m in messages] == ["annotations/letter-2.yaml",
                                                    "annotations/letter-8.yaml"]
     assert not (site / "output").exists()
+
+
+# Pages rendered again without parsing their documents ---------------------------------------
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The documents parsed and rendered in full during the test (jobs=1: in this process)."""
+    from glossator.documents import DocumentRenderer
+    stems: list[str] = []
+    original = DocumentRenderer.render
+
+    def render(self, source, annotations, diags):
+        stems.append(source.stem)
+        return original(self, source, annotations, diags)
+    monkeypatch.setattr(DocumentRenderer, "render", render)
+    return stems
+
+
+def test_a_template_edit_renders_pages_again_without_parsing(tmp_path: Path, parsed) -> None:
+    site = make(tmp_path / "site")
+    run(site, jobs=1)
+    parsed.clear()
+    (site / "theme/templates/partials").mkdir(parents=True)
+    (site / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")
+    report = run(site, jobs=1)
+    assert report.rendered == DOCS and parsed == []
+    assert "<footer>Ours</footer>" in (site / "output/letter-3/index.html").read_text()
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_note_template_edit_parses_every_document_again(tmp_path: Path, parsed) -> None:
+    site = make(tmp_path / "site")
+    run(site, jobs=1)
+    parsed.clear()
+    (site / "theme/templates/partials").mkdir(parents=True)
+    note = (Path(__file__).parent.parent / "glossator/theme/templates/partials/note.html")
+    (site / "theme/templates/partials/note.html").write_text(
+        note.read_text().replace('role="note"', 'role="note" data-ours="1"'))
+    run(site, jobs=1)
+    assert sorted(parsed) == sorted(f"letter-{i}" for i in range(DOCS))
+    assert 'data-ours="1"' in (site / "output/letter-3/index.html").read_text()
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed) -> None:
+    site = make(tmp_path / "site")
+    run(site, jobs=1)
+    parsed.clear()
+    replace(site / "sources/letter-5.md", "Letter number 5", "The fifth letter")
+    assert run(site, jobs=1).rendered == 3  # itself, and its neighbours' pages
+    assert parsed == ["letter-5"]
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "missing"])
+def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, damage: str) -> None:
+    site = make(tmp_path / "site")
+    run(site, jobs=1)
+    parts = site / ".glossator-cache/parts/letter-4.json.z"
+    assert parts.is_file()
+    if damage == "corrupt":
+        parts.write_bytes(b"not zlib")
+    else:
+        parts.unlink()
+    parsed.clear()
+    (site / "theme/templates/partials").mkdir(parents=True)
+    (site / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")
+    run(site, jobs=1)
+    assert parsed == ["letter-4"]
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
