@@ -30,7 +30,7 @@ from typing import Any, Iterable
 CACHE_DIR = ".glossator-cache"
 COMPILED_TEMPLATES = "templates"  # Jinja's compiled templates, in CACHE_DIR (templates.py)
 PAGE_PARTS = "parts"  # each document's page parts, in CACHE_DIR (docpage.save_parts)
-FORMAT = "1"
+FORMAT = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -9,6 +9,7 @@ summary is still valid.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -64,9 +65,10 @@ class DocumentSummary:
 
     source: Source  # without its body
     terms_used: list[str]
-    # each note as listings and search show it: {id, number, passage, html, author}, plain
-    # dicts (a cached build reads thousands of them and uses few)
-    notes: list[dict[str, Any]]
+    # each note as listings and search show it, {id, number, passage, html, author}, as one
+    # JSON text: a build holds thousands of summaries and reads the notes of few (the
+    # all-notes pages that changed, the search records), one summary at a time
+    notes_json: str
     description: str  # the summary, else the text's first words (meta description)
     warnings: list[Diagnostic] = field(default_factory=list)
     note_terms: list[str] = field(default_factory=list)  # glossary terms linked from notes
@@ -78,12 +80,22 @@ class DocumentSummary:
         notes = [{"id": n.id, "number": n.number, "passage": doc.anchor.text[n.start:n.end],
                   "html": n.html, "author": n.author} for n in doc.notes]
         note_terms = sorted({m for n in doc.notes for m in _TERM_LINK.findall(n.html)})
-        return cls(replace(doc.source, body=""), sorted(doc.terms_used), notes,
-                   doc.description, warnings, note_terms)
+        return cls(replace(doc.source, body=""), sorted(doc.terms_used),
+                   json.dumps(notes, ensure_ascii=False), doc.description, warnings,
+                   note_terms)
+
+    @property
+    def notes(self) -> list[dict[str, Any]]:
+        """The notes (decoded from their JSON text at each call)."""
+        return json.loads(self.notes_json)
+
+    @property
+    def has_notes(self) -> bool:
+        return self.notes_json != "[]"
 
     def to_json(self) -> dict[str, Any]:
         return {"source": source_to_json(self.source), "terms_used": self.terms_used,
-                "notes": self.notes, "description": self.description,
+                "notes": self.notes_json, "description": self.description,
                 "warnings": [diagnostic_to_json(d) for d in self.warnings],
                 "note_terms": self.note_terms, "input_key": self.input_key}
 

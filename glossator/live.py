@@ -201,7 +201,7 @@ class LiveSite:
         summary = result.summary
         summary.source = replace(source, body="")
         summary.input_key, summary.listing_key = old.input_key, old.listing_key
-        if publish and bool(summary.notes) != bool(old.notes):
+        if publish and summary.has_notes != old.has_notes:
             return None  # the all-notes listing gains or loses a document: pages shift
         return summary, result.outputs
 
@@ -216,8 +216,8 @@ class LiveSite:
         glossary = any(set(new.terms_used) != set(state.summaries[stem].terms_used)
                        for stem, new in changed.items())
         noted = [stem for stem, new in changed.items()
-                 if (new.notes, new.note_terms) != (state.summaries[stem].notes,
-                                                    state.summaries[stem].note_terms)]
+                 if (new.notes_json, new.note_terms) != (state.summaries[stem].notes_json,
+                                                         state.summaries[stem].note_terms)]
         if not glossary and not noted:
             return {}
         docs = [changes.get(stem, d) for stem, d in state.summaries.items()

@@ -128,16 +128,21 @@ class PageRenderer:
             self.outputs[path] = data
 
     def page(self, path: str, template: str, kind: str, title: str, *,
-             absolute_links: bool = False, key: Any = None, **context: Any) -> None:
+             absolute_links: bool = False, key: Any = None,
+             lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
         """Render ``template`` to ``path``, unless ``reuse`` says the published page stands.
 
         ``key`` is what the page's context is made from, when that is much smaller than the
         context itself (the input keys of the documents it lists); by default the context.
+        ``lazy`` gives more of the context, made only if the page is rendered (``key`` must
+        then cover it).
         """
         self.paths.append(path)
         made_from = context if key is None else key
         if self._reused(path, template, kind, title, absolute_links, made_from):
             return
+        if lazy is not None:
+            context.update(lazy())
         config = self.site.config
         rel: Callable[..., str]
         if absolute_links:  # 404.html is served at any depth
@@ -244,7 +249,7 @@ def some_listings(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
 
 def notes_page_number(index: Index, slug: str) -> int | None:
     """The page of the all-notes listing that shows the notes of the document ``slug``."""
-    annotated = [d.source.slug for d in index.documents if d.notes]
+    annotated = [d.source.slug for d in index.documents if d.has_notes]
     if slug not in annotated:
         return None
     return annotated.index(slug) // NOTES_PER_PAGE_DOCUMENTS + 1
@@ -253,31 +258,35 @@ def notes_page_number(index: Index, slug: str) -> int | None:
 def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None) -> None:
     """Every note, document by document (newest first), with its passage; paginated (with
     ``only``, just those pages)."""
-    annotated = [d for d in index.documents if d.notes]
-    documents = [{**doc_entry(d.source, pages.site), "notes": d.notes,
-                  "note_terms": d.note_terms} for d in annotated]
-    chunks = [documents[i:i + NOTES_PER_PAGE_DOCUMENTS]
-              for i in range(0, len(documents), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
-    keys = [_keys(annotated[i:i + NOTES_PER_PAGE_DOCUMENTS], notes=True)
-            for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
+    annotated = [d for d in index.documents if d.has_notes]
+    chunks = [annotated[i:i + NOTES_PER_PAGE_DOCUMENTS]
+              for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
     paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
-    for number, (path, chunk, key) in enumerate(zip(paths, chunks, keys), start=1):
+    ordered = sorted(pages.site.terms, key=alphabetical)
+    for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
         if only is not None and number not in only:
             continue
         pagination = {"number": number, "count": len(chunks),
                       "prev": paths[number - 2] if number > 1 else None,
                       "next": paths[number] if number < len(chunks) else None}
         title = "All notes" if number == 1 else f"All notes, page {number}"
-        terms = _terms_in_notes(pages.site, chunk)
-        pages.page(path, "notes.html", "notes", title, documents=chunk, pagination=pagination,
-                   terms=terms, key=[pages.site.tags, pagination, terms, key])
+        terms = _terms_in_notes(pages.site, ordered, chunk)
+
+        def documents(chunk: list[DocumentSummary] = chunk) -> dict[str, Any]:
+            return {"documents": [{**doc_entry(d.source, pages.site), "notes": d.notes,
+                                   "note_terms": d.note_terms} for d in chunk]}
+        pages.page(path, "notes.html", "notes", title, pagination=pagination, terms=terms,
+                   key=[pages.site.tags, pagination, terms, _keys(chunk, notes=True)],
+                   lazy=documents)
 
 
-def _terms_in_notes(site: SiteInfo, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The glossary entries linked from these notes: their definitions go on the page."""
-    used = {term_id for doc in documents for term_id in doc["note_terms"]}
+def _terms_in_notes(site: SiteInfo, ordered: list[Term],
+                    documents: list[DocumentSummary]) -> list[dict[str, Any]]:
+    """The glossary entries linked from these documents' notes (``ordered``: all,
+    alphabetically): their definitions go on the page."""
+    used = {term_id for doc in documents for term_id in doc.note_terms}
     return [{"id": t.id, "term": t.term, "definition_html": site.definitions[t.id]}
-            for t in sorted(site.terms, key=alphabetical) if t.id in used]
+            for t in ordered if t.id in used]
 
 
 def _tag_pages(pages: PageRenderer, index: Index) -> None:
