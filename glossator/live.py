@@ -40,7 +40,7 @@ from .errors import Diagnostics
 from .inventory import Inventory
 from .loaders import load_annotations, load_source
 from .models import Glossary, Source
-from .pages import SiteInfo, build_index, notes_page_number, some_listings
+from .pages import Index, SiteInfo, build_index, notes_page_number, reindex, some_listings
 from .serialize import source_to_json
 from .templates import TemplateFailed, Theme
 from .workers import Renderer, RenderSetup, RenderTask, make_renderer, render_with
@@ -90,10 +90,21 @@ class LiveSite:
         self.lock = lock or threading.Lock()
         self.pending: set[str] = set()  # inputs edited since the last good build or edit
         self._renderer: Renderer | None = None
+        self._index: Index | None = None
 
     def prepare(self) -> None:
-        """Set up the renderer now (parser, glossary matcher, styles), not at the first edit."""
+        """Set up the renderer (parser, glossary matcher, styles) and the index of the
+        published documents now, not at the first edit."""
         self.renderer  # noqa: B018
+        self.index  # noqa: B018
+
+    @property
+    def index(self) -> Index:
+        """The published documents in order, by tag and by glossary term (the summaries as
+        they are now)."""
+        if self._index is None:
+            self._index = build_index(self.state.published(), self.state.glossary.terms)
+        return self._index
 
     @property
     def renderer(self) -> Renderer:
@@ -161,8 +172,10 @@ class LiveSite:
                 outputs.update(files)
         if diags.has_errors(strict=self.state.strict):
             return LiveResult(diags.format().splitlines())
+        index = reindex(self.index, {new.source.slug: new for new in changes.values()},
+                        self.state.glossary.terms)
         try:
-            outputs.update(self._listings(changes, diags))
+            outputs.update(self._listings(changes, index, diags))
         except TemplateFailed:
             return LiveResult(diags.format().splitlines())
         if diags.has_errors(strict=self.state.strict):
@@ -173,6 +186,7 @@ class LiveSite:
             self.pending.add("site_config.yaml")  # the output is in doubt: rebuild it all
             return LiveResult([f"cannot write the output: {exc.strerror or exc}"])
         self.state.summaries.update(changes)
+        self._index = index
         self.pending.clear()
         if diags.items:
             print(diags.format(), file=sys.stderr)
@@ -205,9 +219,10 @@ class LiveSite:
             return None  # the all-notes listing gains or loses a document: pages shift
         return summary, result.outputs
 
-    def _listings(self, changes: dict[str, DocumentSummary],
+    def _listings(self, changes: dict[str, DocumentSummary], index: Index,
                   diags: Diagnostics) -> dict[str, bytes]:
-        """The all-notes pages and the glossary page the changed summaries show."""
+        """The all-notes pages and the glossary page the changed summaries show (``index``:
+        with them)."""
         state = self.state
         changed = {stem: new for stem, new in changes.items()
                    if state.publish_drafts or not new.source.draft}
@@ -220,9 +235,6 @@ class LiveSite:
                                                          state.summaries[stem].note_terms)]
         if not glossary and not noted:
             return {}
-        docs = [changes.get(stem, d) for stem, d in state.summaries.items()
-                if state.publish_drafts or not d.source.draft]
-        index = build_index(docs, state.glossary.terms)
         numbers = {notes_page_number(index, changed[stem].source.slug) for stem in noted}
         return some_listings(state.site, index, state.theme, diags,
                              notes_pages={n for n in numbers if n is not None},

@@ -46,6 +46,21 @@ def oldest_first(source: Source) -> tuple:
 
 def build_index(documents: list[DocumentSummary], terms: list[Term]) -> Index:
     ordered = sorted(documents, key=lambda d: newest_first(d.source))
+    chronological = sorted(ordered, key=lambda d: oldest_first(d.source))
+    return _index(ordered, chronological, terms)
+
+
+def reindex(index: Index, replacements: dict[str, DocumentSummary],
+            terms: list[Term]) -> Index:
+    """``index`` with some documents' summaries replaced (by slug), their front matter the
+    same (so the order is too): the tags and back-links gathered again, nothing sorted."""
+    def swap(docs: list[DocumentSummary]) -> list[DocumentSummary]:
+        return [replacements.get(d.source.slug, d) for d in docs]
+    return _index(swap(index.documents), swap(index.chronological), terms)
+
+
+def _index(ordered: list[DocumentSummary], chronological: list[DocumentSummary],
+           terms: list[Term]) -> Index:
     tags: dict[str, list[DocumentSummary]] = {}
     for doc in ordered:
         for tag in doc.source.tags:
@@ -54,7 +69,6 @@ def build_index(documents: list[DocumentSummary], terms: list[Term]) -> Index:
     for doc in ordered:
         for term_id in doc.terms_used:
             used.setdefault(term_id, []).append(doc)
-    chronological = sorted(ordered, key=lambda d: oldest_first(d.source))
     return Index(ordered, dict(sorted(tags.items())), used, chronological)
 
 
