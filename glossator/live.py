@@ -42,6 +42,7 @@ from .loaders import load_annotations, load_source
 from .models import Glossary, Source
 from .pages import Index, SiteInfo, build_index, notes_page_number, reindex, some_listings
 from .serialize import source_to_json
+from .site import warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .workers import Renderer, RenderSetup, RenderTask, make_renderer, render_with
 
@@ -170,6 +171,11 @@ class LiveSite:
                 summary, files = rendered
                 changes[stem] = summary
                 outputs.update(files)
+        if any(set(new.terms_used) != set(self.state.summaries[stem].terms_used)
+               for stem, new in changes.items()):  # as a full build would warn
+            warn_unused_terms(self.state.glossary,
+                              [changes.get(stem, d) for stem, d in self.state.summaries.items()],
+                              diags)
         if diags.has_errors(strict=self.state.strict):
             return LiveResult(diags.format().splitlines())
         index = reindex(self.index, {new.source.slug: new for new in changes.values()},

@@ -38,7 +38,7 @@ from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
 from .pages import SiteInfo, build_index, listing_pages, neighbours
-from .site import check_orphans, tag_names, unique_slugs
+from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .workers import (NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
                       init_loader, init_renderer, load_document, render_document, run_tasks)
@@ -474,13 +474,7 @@ class _Build:
     def _warn_unused_terms(self) -> None:
         if self.diags.errors:  # a source that failed to load may be the one using a term
             return
-        used = {t for d in self.summaries.values() for t in d.terms_used}
-        for term in self.glossary.terms:
-            if term.id not in used:
-                self.diags.warning(term.location or Location(self.glossary.path),
-                                   f"glossary entry '{term.term}' is linked nowhere",
-                                   hints=["no document, introduction or note uses this term "
-                                          "or its aliases (check spelling and case_sensitive)"])
+        warn_unused_terms(self.glossary, self.summaries.values(), self.diags)
 
     # -- 5 and 6. search and swap -----------------------------------------------------------
 

@@ -6,8 +6,10 @@ import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .config import SiteConfig
+from .documents import DocumentSummary
 from .errors import Diagnostics, Location
 from .inventory import Inventory, find_inputs
 from .loaders import load_annotations, load_config, load_glossary, load_source
@@ -115,3 +117,15 @@ def tag_names(sources: list[Source], diags: Diagnostics) -> dict[str, str]:
                             f"'{tag_slug}' as the tag '{first[0]}' in {first[1].path}",
                             hints=[f"write it '{first[0]}' in both files"])
     return {tag_slug: name for tag_slug, (name, _) in names.items()}
+
+
+def warn_unused_terms(glossary: Glossary, documents: Iterable[DocumentSummary],
+                      diags: Diagnostics) -> None:
+    """A warning for each glossary entry that no document, introduction or note links."""
+    used = {t for d in documents for t in d.terms_used}
+    for term in glossary.terms:
+        if term.id not in used:
+            diags.warning(term.location or Location(glossary.path),
+                          f"glossary entry '{term.term}' is linked nowhere",
+                          hints=["no document, introduction or note uses this term "
+                                 "or its aliases (check spelling and case_sensitive)"])

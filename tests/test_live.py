@@ -164,3 +164,16 @@ def test_a_background_index_replaces_the_published_one(preview):
     assert preview.publish_index({"pagefind/pagefind.js": b"// new index\n"}) == []
     assert (preview.output / "pagefind/pagefind.js").read_bytes() == b"// new index\n"
     assert not old.exists()
+
+
+def test_an_edit_leaving_a_term_unlinked_warns_as_a_full_build_does(tmp_path):
+    site = make(tmp_path / "site")
+    with open(site / "annotations/glossary.yaml", "a", encoding="utf-8") as glossary:
+        glossary.write("  - term: fifth wheel\n    definition: Something superfluous.\n")
+    replace(site / "annotations/letter-3.yaml", "A note.", "A note on the fifth wheel.")
+    builds = PreviewBuilds(site, BuildOptions(jobs=1, search=False, strict=True))
+    assert builds.pages() == []
+    before = snapshot(builds.output)
+    problems = edit(builds, "annotations/letter-3.yaml", "the fifth wheel", "nothing")
+    assert any("glossary entry 'fifth wheel' is linked nowhere" in p for p in problems)
+    assert snapshot(builds.output) == before  # --strict: a warning stops the edit
