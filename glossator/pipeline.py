@@ -6,7 +6,8 @@
 2. **Check across documents**: orphan annotation files, duplicate slugs and tags.
 3. **Render** each document with its page and files (in parallel), streaming the files to the
    writer; a document whose page would come out the same (same inputs, neighbours,
-   definitions, templates) keeps its published files instead.
+   definitions, templates) keeps its published files instead, and one whose inputs are the
+   same but not its page gets its page alone rendered from its kept parts.
 4. **Index** the summaries: order, tags, glossary back-links; render the listing pages.
 5. **Search**: Pagefind over the staged pages, unless no page changed.
 6. **Swap** the staged output in atomically, and save the cache.
