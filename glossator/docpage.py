@@ -24,6 +24,7 @@ from .slugs import slug
 from .webannotation import annotation_collection
 
 ANNOTATIONS_FILE = "annotations.jsonld"
+PARTS_SUFFIX = ".json.z"  # a document's page parts: zlib-compressed JSON
 DOWNLOADS = (("citation.json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
              ("citation.bib", "BibTeX (biblatex)", "application/x-bibtex"),
              ("citation.ris", "RIS", "application/x-research-info-systems"))
@@ -114,6 +115,24 @@ def save_parts(path: Path, key: str, doc: PageParts) -> None:
         os.replace(temp, path)
     except OSError:
         temp.unlink(missing_ok=True)
+
+
+def prune_parts(folder: Path, stems: set[str]) -> None:
+    """Delete the kept parts of documents that are gone (and any half-written file)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.removesuffix(PARTS_SUFFIX) not in stems or entry.name.startswith("."):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def parts_file(folder: Path, stem: str) -> Path:
+    return folder / f"{stem}{PARTS_SUFFIX}"
 
 
 def load_parts(path: Path, key: str, source: Source) -> PageParts | None:

@@ -29,6 +29,7 @@ from . import search
 from .cache import (CACHE_DIR, COMPILED_TEMPLATES, PAGE_PARTS, BuildCache, digest, file_stat,
                     tree_state)
 from .config import SiteConfig
+from .docpage import prune_parts
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
@@ -521,6 +522,7 @@ class _Build:
             "warnings": [diagnostic_to_json(d) for d in self.diags.items],
             "documents": len(self.published), "pages": len(self.published) + self.listing_count})
         self.cache.save(self.output_dir, list(self.summaries))
+        prune_parts(self.root / CACHE_DIR / PAGE_PARTS, set(self.summaries))
 
     def _state(self) -> SiteState:
         """What the live preview's quick path needs of this build (:mod:`glossator.live`)."""

@@ -25,7 +25,8 @@ from . import inventory as inv
 from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
-from .docpage import PageParts, document_outputs, document_page, load_parts, save_parts
+from .docpage import (PageParts, document_outputs, document_page, load_parts, parts_file,
+                      save_parts)
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .loaders import load_annotations, load_source
@@ -222,7 +223,7 @@ def _keeps_parts(r: Renderer, task: RenderTask) -> bool:
 
 def _parts_path(r: Renderer, task: RenderTask) -> Path:
     assert r.setup.parts_dir is not None
-    return r.setup.parts_dir / f"{task.source.stem}.json.z"
+    return parts_file(r.setup.parts_dir, task.source.stem)
 
 
 def _read(r: Renderer, task: RenderTask,

@@ -277,3 +277,16 @@ def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, damage: s
     run(site, jobs=1)
     assert parsed == ["letter-4"]
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_the_parts_of_a_deleted_document_are_deleted_too(tmp_path: Path) -> None:
+    site = make(tmp_path / "site")
+    run(site, jobs=1)
+    parts = site / ".glossator-cache/parts"
+    assert (parts / "letter-7.json.z").is_file()
+    (parts / ".letter-2.json.z.12345").write_bytes(b"half-written by a crashed worker")
+    (site / "sources/letter-7.md").unlink()
+    (site / "annotations/letter-7.yaml").unlink()
+    run(site, jobs=1)
+    assert sorted(p.name for p in parts.iterdir()) == sorted(
+        f"letter-{i}.json.z" for i in range(DOCS) if i != 7)
