@@ -42,13 +42,14 @@ class PreviewBuilds:
         self.live: LiveSite | None = None
         self.lock = threading.Lock()  # held while files are replaced; requests read under it
 
-    def pages(self, paths: frozenset[str] = frozenset()) -> list[str]:
+    def pages(self, paths: frozenset[str] = frozenset()) -> list[str] | None:
         """Publish the pages after the edits ``paths`` (everything when empty), keeping the
-        published search index; the problems, if any."""
+        published search index; the problems, if any (None: the quick path changed no
+        published file)."""
         if paths and self.live is not None:
             result = self.live.apply(paths)
             if result is not None:
-                return result.problems
+                return result.problems if result.problems or result.written else None
         return self._run(replace(self.options, search=False, keep_state=True))
 
     def publish_index(self, files: dict[str, bytes]) -> list[str]:

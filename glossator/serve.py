@@ -64,9 +64,10 @@ class LiveState:
 class Rebuilder:
     """Debounced, serialised rebuilds. ``build`` is given the paths of the file events since
     the last rebuild (none for the first build: everything) and returns the problems (empty
-    on success)."""
+    on success; None when no published file changed, so no page needs reloading)."""
 
-    def __init__(self, build: Callable[[frozenset[str]], list[str]], state: LiveState, *,
+    def __init__(self, build: Callable[[frozenset[str]], list[str] | None], state: LiveState,
+                 *,
                  debounce: float = DEBOUNCE, clock: Callable[[], float] = time.monotonic,
                  log: Callable[[str], None] = print,
                  publish_index: Callable[[dict[str, bytes]], list[str]] | None = None,
@@ -122,6 +123,10 @@ class Rebuilder:
     def rebuild(self, paths: frozenset[str] = frozenset()) -> None:
         started = self.clock()
         problems = self.build(paths)
+        if problems is None:  # the edit changed no published file
+            if not self.state.snapshot()["problems"]:
+                return  # nothing to reload
+            problems = []  # an edit undone: the overlay goes, as after any good build
         if problems:
             self.state.failed(problems)
             self.log("\n".join(problems))

@@ -122,6 +122,9 @@ def test_editors_own_files_need_no_build(preview):
     names = ["annotations/.letter-1.yaml.swp", "annotations/letter-1.yaml~", "sources/4913",
              "annotations"]
     assert live.edited_stems(str(preview.root / n) for n in names) == set()
+    before = snapshot(preview.output)
+    assert preview.pages(frozenset(str(preview.root / n) for n in names)) is None
+    assert snapshot(preview.output) == before
     assert live.edited_stems([str(preview.root / "annotations/letter-1.yml")]) is None
     assert live.edited_stems([str(preview.root / "theme/templates/base.html")]) is None
 
@@ -134,8 +137,10 @@ def test_a_broken_edit_reports_and_publishes_nothing_then_recovers(preview, tmp_
     assert "not found" in problems[0]
     assert snapshot(preview.output) == before
     full = preview.last
+    # undone: the published files are right already (None: nothing to reload, and the
+    # preview's loop clears the overlay)
     assert edit(preview, "annotations/letter-3.yaml", "was never written",
-                "was quiet, and the Beacon") == []
+                "was quiet, and the Beacon") is None
     assert preview.last is full  # recovered by the quick path too
     assert_clean(preview, tmp_path)
 

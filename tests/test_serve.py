@@ -24,7 +24,7 @@ class FakeClock:
         return self.now
 
 
-def make_rebuilder(results: list[list[str]], debounce: float = 0.1):
+def make_rebuilder(results: list[list[str] | None], debounce: float = 0.1):
     state, clock, calls, logs = LiveState(), FakeClock(), [], []
 
     def build(paths: frozenset[str]) -> list[str]:
@@ -269,3 +269,15 @@ def test_a_malformed_poll_is_answered_with_the_current_state(site_output):
     response = app.respond("GET", f"{POLL_PATH}?version=x&problems=%5Bnot-json", HOST)
     assert response.status == 200
     assert json.loads(response.body) == {"version": 1, "problems": []}
+
+
+def test_an_edit_that_changes_no_page_reloads_nothing_unless_it_clears_problems():
+    problem = "annotations/a.yaml:3:12: error: quote \"x\" not found in sources/a.md"
+    rebuilder, state, _, _, _ = make_rebuilder([[], None, [problem], None])
+    rebuilder.rebuild()
+    rebuilder.rebuild()  # an editor's swap file, or a save of the same bytes
+    assert state.snapshot() == {"version": 1, "problems": []}
+    rebuilder.rebuild()
+    assert state.snapshot() == {"version": 1, "problems": [problem]}
+    rebuilder.rebuild()  # the mistake undone: the published files were already right
+    assert state.snapshot() == {"version": 2, "problems": []}
