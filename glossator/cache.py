@@ -180,14 +180,10 @@ class BuildCache:
         entry = self.documents.get(stem)
         if entry is None or entry[0] != fingerprint:
             return None
-        base = str(output_dir)
-        for rel, stat in entry[2].items():
-            if file_stat(os.path.join(base, rel)) != stat:
-                return None
-        return entry[1]
+        return entry[1] if self.files_intact(stem, output_dir) else None
 
-    def files_intact(self, stem: str, output_dir: Path, *, but: str) -> bool:
-        """Whether every output file of ``stem`` but ``but`` is as the cache recorded it."""
+    def files_intact(self, stem: str, output_dir: Path, *, but: str | None = None) -> bool:
+        """Whether every output file of ``stem`` (but ``but``) is as the cache recorded it."""
         entry = self.documents.get(stem)
         if entry is None:
             return False
@@ -254,7 +250,7 @@ class BuildCache:
             self.db = None
 
 
-def tree_state(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[int]]:
+def tree_state(root: Path) -> dict[str, list[int]]:
     """Every file under ``root`` (relative POSIX path -> size, mtime, inode); {} if missing."""
     found: dict[str, list[int]] = {}
     pending = [("", str(root))]
@@ -266,8 +262,6 @@ def tree_state(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, list[int]
             continue
         for entry in entries:
             name = f"{rel}/{entry.name}" if rel else entry.name
-            if name in skip:
-                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((name, entry.path))
             else:

@@ -124,7 +124,6 @@ class Theme:
         self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
-
     def closure_fingerprint(self, name: str) -> str:
         """A hash of the template ``name`` and of every template it includes, imports or
         extends, as this theme resolves them (the whole theme's fingerprint when a name is

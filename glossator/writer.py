@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -107,6 +107,7 @@ _link = os.link
 _rename = os.rename
 _unlink = os.unlink
 _makedirs = functools.partial(os.makedirs, exist_ok=True)
+_rmtree = shutil.rmtree
 
 
 def _mkdir(path: str) -> None:
@@ -114,7 +115,6 @@ def _mkdir(path: str) -> None:
         os.mkdir(path)
     except FileExistsError:
         pass
-_rmtree = shutil.rmtree
 
 
 def _device(path: Path) -> int:
@@ -183,20 +183,29 @@ def _dispose(path: Path, trash: Path) -> None:
         _discard(path)
 
 
-def _empty_files(root: str) -> set[str]:
-    """Delete every file (and symbolic link) under ``root``; return its folders (relative)."""
-    folders: set[str] = set()
+def _walk(root: str) -> Iterator[tuple[str, bool, os.DirEntry]]:
+    """Every entry under ``root``: its relative POSIX path, whether it is a real folder (not
+    a link to one), and the entry. Folders are listed before what they hold."""
     pending = [""]
     while pending:
         rel = pending.pop()
         with os.scandir(os.path.join(root, rel) if rel else root) as entries:
             for entry in entries:
                 path = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(path)
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if is_dir:
                     pending.append(path)
-                else:
-                    _unlink(entry.path)
+                yield path, is_dir, entry
+
+
+def _empty_files(root: str) -> set[str]:
+    """Delete every file (and symbolic link) under ``root``; return its folders (relative)."""
+    folders: set[str] = set()
+    for path, is_dir, entry in _walk(root):
+        if is_dir:
+            folders.add(path)
+        else:
+            _unlink(entry.path)
     return folders
 
 
@@ -276,17 +285,9 @@ def _take_lock(path: Path) -> int:
 
 def _scan(root: Path) -> dict[str, bool]:
     """Every entry under ``root`` (relative POSIX path -> is a real folder); {} if missing."""
-    found: dict[str, bool] = {}
-    pending = [""] if root.is_dir() else []
-    while pending:
-        rel = pending.pop()
-        with os.scandir(root / rel) as entries:
-            for entry in entries:
-                path = f"{rel}/{entry.name}" if rel else entry.name
-                found[path] = entry.is_dir(follow_symlinks=False)
-                if found[path]:
-                    pending.append(path)
-    return found
+    if not root.is_dir():
+        return {}
+    return {path: is_dir for path, is_dir, _ in _walk(str(root))}
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
