@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import BuildFailed, Diagnostics, Location
-from .inventory import ANNOTATIONS_DIR
+from .inventory import notes_file
 from .loaders import did_you_mean, load_annotations, load_yaml_file
 from .markdown import Where, make_markdown, render_fragment
 from .markdown.anchors import anchor_notes
@@ -94,7 +94,7 @@ def import_hypothesis(site_root: Path, export_path: Path, stem: str) -> ImportRe
     site = load_site(site_root, diags)
     if diags.has_errors() or site is None:
         raise ImportFailed(diags)
-    rel = f"{ANNOTATIONS_DIR}/{stem}.yaml"
+    rel = notes_file(stem)
     path = site_root / rel
     raw = path.read_bytes().decode("utf-8") if path.exists() else None
     doc = load_yaml_file(site_root, rel, diags) if raw is not None else None

@@ -35,6 +35,11 @@ class Inventory:
         return posixpath.splitext(posixpath.basename(rel))[0]
 
 
+def notes_file(stem: str) -> str:
+    """Where the notes of the source ``stem`` are written: ``annotations/<stem>.yaml``."""
+    return f"{ANNOTATIONS_DIR}/{stem}.yaml"
+
+
 def find_inputs(root: Path, diags: Diagnostics) -> Inventory:
     """Every input file of the site at ``root``; files the site cannot use are reported."""
     inv = Inventory(root)

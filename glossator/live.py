@@ -38,7 +38,7 @@ from .config import SiteConfig
 from .documents import DocumentSummary
 from .errors import Diagnostics
 from .inventory import Inventory
-from .loaders import load_annotations, load_source
+from .loaders import read_document
 from .models import Glossary, Source
 from .pages import Index, SiteInfo, build_index, notes_page_number, reindex, some_listings
 from .serialize import source_to_json
@@ -67,9 +67,11 @@ class SiteState:
     summaries: dict[str, DocumentSummary]  # stem -> summary, drafts too
     around: dict[str, tuple[Source | None, Source | None]]  # slug -> (previous, next)
 
+    def publishes(self, source: Source) -> bool:
+        return self.publish_drafts or not source.draft
+
     def published(self) -> list[DocumentSummary]:
-        return [d for d in self.summaries.values()
-                if self.publish_drafts or not d.source.draft]
+        return [d for d in self.summaries.values() if self.publishes(d.source)]
 
     def records(self) -> dict[str, str]:
         """The search records of the published documents and the glossary."""
@@ -90,6 +92,7 @@ class LiveSite:
         self.state = state
         self.lock = lock or threading.Lock()
         self.pending: set[str] = set()  # inputs edited since the last good build or edit
+        self.stale = False  # the output is in doubt (a write failed): only a full build
         self._renderer: Renderer | None = None
         self._index: Index | None = None
 
@@ -157,7 +160,7 @@ class LiveSite:
         """Publish the edit named by ``paths`` (file events since the last rebuild); None
         when it needs a full build (then the caller runs one, and makes a new LiveSite)."""
         self.pending.update(str(p) for p in paths)
-        stems = self.edited_stems(self.pending)
+        stems = None if self.stale else self.edited_stems(self.pending)
         if stems is None:
             return None
         diags = Diagnostics()
@@ -189,7 +192,7 @@ class LiveSite:
         try:
             written = self._publish(outputs)
         except OSError as exc:
-            self.pending.add("site_config.yaml")  # the output is in doubt: rebuild it all
+            self.stale = True
             return LiveResult([f"cannot write the output: {exc.strerror or exc}"])
         self.state.summaries.update(changes)
         self._index = index
@@ -204,15 +207,13 @@ class LiveSite:
         build is needed); False when it does not load (the problems are in ``diags``)."""
         state = self.state
         old = state.summaries[stem]
-        source = load_source(state.root, old.source.path, state.config, diags)
-        notes_rel = f"{inv.ANNOTATIONS_DIR}/{stem}.yaml"
-        has_notes = (state.root / notes_rel).is_file()
-        notes = load_annotations(state.root, notes_rel, diags) if has_notes else None
-        if source is None or (has_notes and notes is None):
+        read = read_document(state.root, old.source.path, state.config, diags)
+        if read is None:
             return False
+        source, notes = read
         if _front_matter(source) != _front_matter(old.source):
             return None
-        publish = state.publish_drafts or not source.draft
+        publish = state.publishes(source)
         prev, next_ = state.around.get(source.slug, (None, None))
         result = render_with(self.renderer, RenderTask(source, notes, prev, next_, publish))
         diags.items.extend(result.diagnostics)
@@ -230,8 +231,7 @@ class LiveSite:
         """The all-notes pages and the glossary page the changed summaries show (``index``:
         with them)."""
         state = self.state
-        changed = {stem: new for stem, new in changes.items()
-                   if state.publish_drafts or not new.source.draft}
+        changed = {stem: new for stem, new in changes.items() if state.publishes(new.source)}
         if not changed:
             return {}
         glossary = any(set(new.terms_used) != set(state.summaries[stem].terms_used)

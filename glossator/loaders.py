@@ -16,7 +16,7 @@ from pathlib import Path
 from . import schema
 from .config import SiteConfig, config_from_yaml
 from .errors import Diagnostics, Location
-from .inventory import CONFIG_FILE, Inventory
+from .inventory import CONFIG_FILE, Inventory, notes_file
 from .models import Annotations, Glossary, Note, Source, Term, Via
 from .slugs import RESERVED_SLUGS, slug
 from .yamlio import YamlDoc, load_yaml, read_text, split_front_matter
@@ -182,6 +182,20 @@ def _check_note_ids(doc: YamlDoc, items: list, notes: list[Note], diags: Diagnos
 
 
 # Glossary ----------------------------------------------------------------------------------
+
+def read_document(root: Path, source_rel: str, config: SiteConfig,
+                  diags: Diagnostics) -> tuple[Source, Annotations | None] | None:
+    """A source and its notes file, if it has one; None when either does not load (the
+    problems are in ``diags``)."""
+    source = load_source(root, source_rel, config, diags)
+    if source is None:
+        return None
+    rel = notes_file(source.stem)
+    if not (root / rel).is_file():
+        return source, None
+    notes = load_annotations(root, rel, diags)
+    return None if notes is None else (source, notes)
+
 
 def load_glossary(root: Path, rel: str | None, diags: Diagnostics) -> Glossary:
     if rel is None:

@@ -263,18 +263,21 @@ def some_listings(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
 
 def notes_page_number(index: Index, slug: str) -> int | None:
     """The page of the all-notes listing that shows the notes of the document ``slug``."""
-    annotated = [d.source.slug for d in index.documents if d.has_notes]
-    if slug not in annotated:
-        return None
-    return annotated.index(slug) // NOTES_PER_PAGE_DOCUMENTS + 1
+    return next((number for number, chunk in enumerate(_notes_chunks(index), start=1)
+                 if any(d.source.slug == slug for d in chunk)), None)
+
+
+def _notes_chunks(index: Index) -> list[list[DocumentSummary]]:
+    """The documents with notes (newest first), page by page of the all-notes listing."""
+    annotated = [d for d in index.documents if d.has_notes]
+    return [annotated[i:i + NOTES_PER_PAGE_DOCUMENTS]
+            for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
 
 
 def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None) -> None:
     """Every note, document by document (newest first), with its passage; paginated (with
     ``only``, just those pages)."""
-    annotated = [d for d in index.documents if d.has_notes]
-    chunks = [annotated[i:i + NOTES_PER_PAGE_DOCUMENTS]
-              for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
+    chunks = _notes_chunks(index)
     paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
     ordered = sorted(pages.site.terms, key=alphabetical)
     for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):

@@ -354,18 +354,18 @@ class _Build:
         publish = self._published(source)
         key = (self._page_key(stem, source, around, summary.terms_used) if publish
                else "draft")
-        if self.cache.document(stem, key, self.output_dir) is not None:
-            for rel in self.cache.documents[stem][2]:
-                sink.keep(rel)
-            self.diags.items.extend(summary.warnings)
-            return "keep"
         page = inv.document_page(source.slug)
-        if publish and self.cache.files_intact(stem, self.output_dir, but=page):
-            for rel in self.cache.documents[stem][2]:
-                if rel != page:
-                    sink.keep(rel)
-            return "page"
-        return "all"
+        if self.cache.document(stem, key, self.output_dir) is not None:
+            fate = "keep"
+            self.diags.items.extend(summary.warnings)
+        elif publish and self.cache.files_intact(stem, self.output_dir, but=page):
+            fate = "page"
+        else:
+            return "all"
+        for rel in self._cache_files(stem):
+            if fate == "keep" or rel != page:
+                sink.keep(rel)
+        return fate
 
     @functools.cached_property
     def _note_template_key(self) -> str:

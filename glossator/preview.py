@@ -21,7 +21,6 @@ from watchdog.observers.polling import PollingObserver
 from . import search
 from .cache import CACHE_DIR
 from .errors import BuildFailed
-from .inventory import CONFIG_FILE
 from .live import LiveSite
 from .pipeline import BuildOptions, BuildReport, build, output_dir_for
 from .serve import WATCHED, BackgroundIndexer, LiveState, PreviewApp, Rebuilder, is_watched
@@ -59,7 +58,7 @@ class PreviewBuilds:
                 self.live.publish_index(files)
                 return []
             except OSError as exc:
-                self.live.pending.add(str(self.root / CONFIG_FILE))  # rebuild it all next
+                self.live.stale = True  # the next edit rebuilds it all
                 return [f"cannot write the search index: {exc.strerror or exc}"]
         return self._run(replace(self.options, search_files=files))
 

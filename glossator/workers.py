@@ -29,7 +29,7 @@ from .docpage import (PageParts, document_outputs, document_page, load_parts, pa
                       save_parts)
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
-from .loaders import load_annotations, load_source
+from .loaders import load_annotations, load_source, read_document
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
@@ -170,11 +170,11 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
         if result is not None:
             return result
     diags = Diagnostics()
-    if task.read or task.page_only:
-        source, notes = _read(r, task, diags)
-        if source is None:
+    if task.read or task.page_only:  # the main process has its summary only
+        read = read_document(r.setup.root, task.source.path, r.setup.site.config, diags)
+        if read is None:
             return RenderResult(None, {}, diags.items)
-        task = replace(task, source=source, annotations=notes)
+        task = replace(task, source=read[0], annotations=read[1])
     r.citations.new.clear()
     try:
         doc = r.documents.render(task.source, task.annotations, diags)
@@ -224,18 +224,6 @@ def _keeps_parts(r: Renderer, task: RenderTask) -> bool:
 def _parts_path(r: Renderer, task: RenderTask) -> Path:
     assert r.setup.parts_dir is not None
     return parts_file(r.setup.parts_dir, task.source.stem)
-
-
-def _read(r: Renderer, task: RenderTask,
-          diags: Diagnostics) -> tuple[Source | None, Annotations | None]:
-    """The document's source and notes, read here (the main process has its summary only)."""
-    root, config = r.setup.root, r.setup.site.config
-    source = load_source(root, task.source.path, config, diags)
-    rel = f"{inv.ANNOTATIONS_DIR}/{task.source.stem}.yaml"
-    if not (root / rel).is_file():
-        return source, None
-    notes = load_annotations(root, rel, diags)
-    return (source, notes) if notes is not None else (None, None)
 
 
 def _stage(setup: RenderSetup, outputs: dict[str, bytes]) -> dict[str, bool]:

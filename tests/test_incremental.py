@@ -79,6 +79,12 @@ def clean_build_of(site: Path, tmp: Path) -> dict[str, bytes]:
     return tree_bytes(tmp / "output")
 
 
+def add_footer(site: Path) -> None:
+    """A template edit: the site's own footer partial, over the built-in one."""
+    (site / "theme/templates/partials").mkdir(parents=True, exist_ok=True)
+    (site / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")
+
+
 def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
@@ -97,8 +103,7 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("a new glossary alias", lambda s: replace(s / "annotations/glossary.yaml",
                                                "    case_sensitive: false",
                                                "    aliases: [quiet]\n    case_sensitive: false")),
-    ("a template", lambda s: (s / "theme/templates/partials").mkdir(parents=True) or (
-        s / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")),
+    ("a template", add_footer),
     ("a tag", lambda s: replace(s / "sources/letter-2.md", "tags: [Verse]",
                                 "tags: [Verse, Letters]")),
     ("a deleted source", lambda s: ((s / "sources/letter-7.md").unlink(),
@@ -229,8 +234,7 @@ def test_a_template_edit_renders_pages_again_without_parsing(tmp_path: Path, par
     site = make(tmp_path / "site")
     run(site, jobs=1)
     parsed.clear()
-    (site / "theme/templates/partials").mkdir(parents=True)
-    (site / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")
+    add_footer(site)
     report = run(site, jobs=1)
     assert report.rendered == DOCS and parsed == []
     assert "<footer>Ours</footer>" in (site / "output/letter-3/index.html").read_text()
@@ -272,8 +276,7 @@ def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, damage: s
     else:
         parts.unlink()
     parsed.clear()
-    (site / "theme/templates/partials").mkdir(parents=True)
-    (site / "theme/templates/partials/footer.html").write_text("<footer>Ours</footer>\n")
+    add_footer(site)
     run(site, jobs=1)
     assert parsed == ["letter-4"]
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")

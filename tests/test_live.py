@@ -182,3 +182,18 @@ def test_an_edit_leaving_a_term_unlinked_warns_as_a_full_build_does(tmp_path):
     problems = edit(builds, "annotations/letter-3.yaml", "the fifth wheel", "nothing")
     assert any("glossary entry 'fifth wheel' is linked nowhere" in p for p in problems)
     assert snapshot(builds.output) == before  # --strict: a warning stops the edit
+
+
+def test_a_failed_write_leaves_the_next_edit_to_a_full_build(preview, tmp_path, monkeypatch):
+    from glossator import live
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(live, "_replace", disk_full)
+    problems = edit(preview, "annotations/letter-3.yaml", "A note.", "A note, edited.")
+    assert problems == ["cannot write the output: No space left on device"]
+    monkeypatch.undo()
+    full = preview.last
+    assert edit(preview, "annotations/letter-4.yaml", "A note.", "A note, edited.") == []
+    assert preview.last is not full  # the output was in doubt: rebuilt whole
+    assert_clean(preview, tmp_path)
