@@ -161,12 +161,37 @@ class BuildCache:
         except OSError:
             pass
 
-    def input_digest(self, rel: str, path: Path, data: bytes | None = None) -> str | None:
-        """The content hash of an input file, read only when its stat changed."""
+    # A rebuild that patches a few documents (:mod:`glossator.patch`) reads only their rows.
+
+    def document_row(self, stem: str) -> tuple[str, dict, dict] | None:
+        """One document's entry (fingerprint, summary, files), read alone if the table
+        is not loaded."""
+        if self._loaded or self.db is None:
+            return self.documents.get(stem)
+        row = self._row("SELECT fingerprint, summary, files FROM documents WHERE stem = ?", stem)
+        return None if row is None else (row[0], json.loads(row[1]), json.loads(row[2]))
+
+    def _input_row(self, rel: str) -> tuple[list[int], str] | None:
+        if self._loaded or self.db is None:
+            return self.inputs.get(rel)
+        row = self._row("SELECT stat, digest FROM inputs WHERE path = ?", rel)
+        return None if row is None else (json.loads(row[0]), row[1])
+
+    def _row(self, query: str, key: str) -> tuple | None:
+        assert self.db is not None
+        try:
+            return self.db.execute(query, (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def input_digest(self, rel: str, path: Path, data: bytes | None = None, *,
+                     alone: bool = False) -> str | None:
+        """The content hash of an input file, read only when its stat changed. ``alone``:
+        look up this file's row only (a build that reads few inputs)."""
         stat = file_stat(path)
         if stat is None:
             return None
-        known = self.inputs.get(rel)
+        known = self._input_row(rel) if alone else self.inputs.get(rel)
         if known is not None and known[0] == stat and data is None:
             return known[1]
         if data is None:
@@ -213,21 +238,22 @@ class BuildCache:
         """Formatted citations of one item: ``[[style, label, html], …]``."""
         self._new_citations[key] = json.dumps(rows, ensure_ascii=False)
 
-    def save(self, output_dir: Path, stems: Iterable[str]) -> None:
-        """Record this build (after its output was published); drop documents now gone."""
+    def save(self, output_dir: Path, stems: Iterable[str] | None) -> None:
+        """Record this build (after its output was published); drop documents now gone
+        (``stems``: every document there is; None: the same as before)."""
         if self.db is None:
             return
         try:
-            self._save(output_dir, set(stems))
+            self._save(output_dir, None if stems is None else set(stems))
         except (sqlite3.Error, OSError):
             self._discard()
 
-    def _save(self, output_dir: Path, stems: set[str]) -> None:
+    def _save(self, output_dir: Path, stems: set[str] | None) -> None:
         assert self.db is not None
         db = self.db
         db.execute("BEGIN")
-        for stem in set(self.documents) - stems:  # (loads the tables: they are needed now)
-            db.execute("DELETE FROM documents WHERE stem = ?", (stem,))
+        for stem in set(self.documents) - stems if stems is not None else ():
+            db.execute("DELETE FROM documents WHERE stem = ?", (stem,))  # (tables loaded)
         for stem, (fingerprint, summary, files) in self._new_documents.items():
             stats = {rel: file_stat(output_dir / rel) for rel in files}
             db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",

@@ -211,7 +211,7 @@ class LiveSite:
         if read is None:
             return False
         source, notes = read
-        if _front_matter(source) != _front_matter(old.source):
+        if front_matter(source) != front_matter(old.source):
             return None
         publish = state.publishes(source)
         prev, next_ = state.around.get(source.slug, (None, None))
@@ -267,7 +267,7 @@ class LiveSite:
         return sorted(changed)
 
 
-def _front_matter(source: Source) -> dict[str, Any]:
+def front_matter(source: Source) -> dict[str, Any]:
     """What other pages may show of a source: everything but its body (and where things
     were written in its file, which moves when the body does not)."""
     data = source_to_json(source)

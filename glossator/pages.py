@@ -278,23 +278,27 @@ def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None
     """Every note, document by document (newest first), with its passage; paginated (with
     ``only``, just those pages)."""
     chunks = _notes_chunks(index)
-    paths = [inv.notes_page(n) for n in range(1, len(chunks) + 1)]
-    ordered = sorted(pages.site.terms, key=alphabetical)
-    for number, (path, chunk) in enumerate(zip(paths, chunks), start=1):
-        if only is not None and number not in only:
-            continue
-        pagination = {"number": number, "count": len(chunks),
-                      "prev": paths[number - 2] if number > 1 else None,
-                      "next": paths[number] if number < len(chunks) else None}
-        title = "All notes" if number == 1 else f"All notes, page {number}"
-        terms = _terms_in_notes(pages.site, ordered, chunk)
+    for number, chunk in enumerate(chunks, start=1):
+        if only is None or number in only:
+            notes_page(pages, number, len(chunks), chunk)
 
-        def documents(chunk: list[DocumentSummary] = chunk) -> dict[str, Any]:
-            return {"documents": [{**doc_entry(d.source, pages.site), "notes": d.notes,
-                                   "note_terms": d.note_terms} for d in chunk]}
-        pages.page(path, "notes.html", "notes", title, pagination=pagination, terms=terms,
-                   key=[pages.site.tags, pagination, terms, _keys(chunk, notes=True)],
-                   lazy=documents)
+
+def notes_page(pages: PageRenderer, number: int, count: int,
+               chunk: list[DocumentSummary]) -> None:
+    """Page ``number`` of ``count`` of the all-notes listing, showing the documents
+    ``chunk``."""
+    pagination = {"number": number, "count": count,
+                  "prev": inv.notes_page(number - 1) if number > 1 else None,
+                  "next": inv.notes_page(number + 1) if number < count else None}
+    title = "All notes" if number == 1 else f"All notes, page {number}"
+    terms = _terms_in_notes(pages.site, sorted(pages.site.terms, key=alphabetical), chunk)
+
+    def documents() -> dict[str, Any]:
+        return {"documents": [{**doc_entry(d.source, pages.site), "notes": d.notes,
+                               "note_terms": d.note_terms} for d in chunk]}
+    pages.page(inv.notes_page(number), "notes.html", "notes", title, pagination=pagination,
+               terms=terms, key=[pages.site.tags, pagination, terms, _keys(chunk, notes=True)],
+               lazy=documents)
 
 
 def _terms_in_notes(site: SiteInfo, ordered: list[Term],

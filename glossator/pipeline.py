@@ -22,7 +22,7 @@ import functools
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from . import inventory as inv
 from . import search
@@ -35,11 +35,12 @@ from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
 from .inventory import Inventory, find_inputs
 from .live import SiteState
+from .patch import patch_build
 from .serialize import diagnostic_from_json, diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
-from .pages import SiteInfo, build_index, listing_pages, neighbours
+from .pages import Index, SiteInfo, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .workers import (NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
@@ -73,6 +74,7 @@ class BuildReport:
     outputs: dict[str, bytes] = field(default_factory=dict)  # ``check`` only: what it made
     search_records: Callable[[], dict[str, str]] | None = None  # for an index made later
     state: SiteState | None = None  # with ``keep_state``: what the live preview reuses
+    patched: bool = False  # a few documents' files replaced in place (glossator.patch)
 
 
 class Sink(Protocol):
@@ -146,6 +148,7 @@ class _Build:
         self.source_keys: dict[str, str] = {}  # stem -> the same for its source file alone
         self.rendered = 0
         self.published: list[DocumentSummary] = []
+        self.index: Index | None = None  # of the published documents, once listed
         self.listing_count = 0
         self.around: dict[str, tuple[Source | None, Source | None]] = {}
 
@@ -155,11 +158,13 @@ class _Build:
             return unchanged
         if self.cache is not None:
             self.input_state  # noqa: B018 - taken now, before any input is read
+            patched = patch_build(self)
+            if patched is not None:
+                return patched
         inventory = find_inputs(self.root, self.diags)
         self.glossary = load_glossary(self.root, inventory.glossary, self.diags)
         orphans = check_orphans(inventory, self.diags)
-        self.site_key = digest(code_version(), vars(self.config),
-                               glossary_spellings(self.glossary), self.options.drafts)
+        self.site_key = self._site_key()
         self._load(inventory, orphans)
         sources = self._check_across_documents()
         self.site = SiteInfo(self.config, tag_names(sources, self.diags), self.glossary.terms,
@@ -187,13 +192,26 @@ class _Build:
     # -- 0. nothing to do? -----------------------------------------------------------------
 
     @functools.cached_property
+    def input_files(self) -> dict[str, Any]:
+        """Every input file's stat by folder, the config's, the options and Glossator itself
+        (taken before anything is read, so an edit made during the build is seen by the
+        next)."""
+        files: dict[str, Any] = {name: tree_state(self.root / name)
+                                 for name in (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR,
+                                              inv.THEME_DIR)}
+        return {**files, "config": file_stat(self.root / inv.CONFIG_FILE),
+                "code": code_version(),
+                "options": [self.options.drafts, self.options.search, str(self.output_dir)]}
+
+    @functools.cached_property
     def input_state(self) -> str:
-        """Every input file's stat, the options and Glossator itself, as one hash (taken
-        before anything is read, so an edit made during the build is seen by the next)."""
-        files = {name: tree_state(self.root / name)
-                 for name in (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR, inv.THEME_DIR)}
-        return digest(code_version(), files, file_stat(self.root / inv.CONFIG_FILE),
-                      self.options.drafts, self.options.search, str(self.output_dir))
+        """:attr:`input_files` as one hash."""
+        return digest(self.input_files)
+
+    def _site_key(self) -> str:
+        """What every document's outputs are made from besides its own files."""
+        return digest(code_version(), vars(self.config), glossary_spellings(self.glossary),
+                      self.options.drafts)
 
     def _unchanged_report(self) -> BuildReport | None:
         """The last build's report, when no input and no published file changed since it."""
@@ -244,10 +262,13 @@ class _Build:
                 tasks.append(LoadTask(rel, notes.get(stem)))
         self._run_loads(tasks)
 
-    def _input_key(self, source_rel: str, notes_rel: str | None) -> str:
+    def _input_key(self, source_rel: str, notes_rel: str | None, *,
+                   alone: bool = False) -> str:
+        """The hash of a document's files and the site's inputs (and, in ``source_keys``,
+        of its source file's); ``alone``: look up these files only in the cache."""
         if self.cache is None:
             return ""
-        files = [self.cache.input_digest(rel, self.root / rel)
+        files = [self.cache.input_digest(rel, self.root / rel, alone=alone)
                  for rel in (source_rel, notes_rel) if rel]
         self.source_keys[Inventory.stem(source_rel)] = digest(self.site_key, files[0])
         return digest(self.site_key, source_rel, notes_rel, files)
@@ -443,7 +464,7 @@ class _Build:
         for doc in docs:
             doc.listing_key = self.source_keys.get(doc.source.stem, "")
         self._warn_unused_terms()
-        index = build_index(docs, self.glossary.terms)
+        self.index = index = build_index(docs, self.glossary.terms)
         written: list[str] = []
 
         def emit(rel: str, data: bytes) -> None:  # staged at once: a failed build drops it
@@ -521,8 +542,21 @@ class _Build:
         self.cache.put_site("report", {
             "warnings": [diagnostic_to_json(d) for d in self.diags.items],
             "documents": len(self.published), "pages": len(self.published) + self.listing_count})
+        self.cache.put_site("input_files", self.input_files)
+        self.cache.put_site("listing", self._listing_record())
         self.cache.save(self.output_dir, list(self.summaries))
         prune_parts(self.root / CACHE_DIR / PAGE_PARTS, set(self.summaries))
+
+    def _listing_record(self) -> dict[str, Any] | None:
+        """What a patch build (:mod:`glossator.patch`) needs of the listings: the documents
+        on the all-notes pages in order, each published document's neighbours, the tags."""
+        if self.index is None:
+            return None
+        stems = {d.source.slug: d.source.stem for d in self.index.documents}
+        return {"notes": [d.source.stem for d in self.index.documents if d.has_notes],
+                "around": {stems[slug]: [p and p.stem, n and n.stem]
+                           for slug, (p, n) in self.around.items()},
+                "tags": self.site.tags}
 
     def _state(self) -> SiteState:
         """What the live preview's quick path needs of this build (:mod:`glossator.live`)."""

@@ -24,6 +24,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import json
 import os
 import shutil
 import stat
@@ -41,6 +42,9 @@ STAGING_NAME = ".glossator-staging"
 OLD_NAME = ".glossator-old"
 SPARE_NAME = ".glossator-spare"  # the previous output: its folders are reused for staging
 TRASH_NAME = ".glossator-trash"  # discarded trees, being deleted in the background
+PATCH_NAME = ".glossator-patch"  # the journal of a patch under way (OutputPatch)
+NEW_PREFIX = ".glossator-new-"  # a patch's new version of a file, beside it
+OLD_PREFIX = ".glossator-old-"  # a patch's link to the version it replaces, beside it
 LOCK_NAME = ".glossator-lock"
 PROTECTED = ("sources", "annotations", "theme")
 AT_FDCWD = -100
@@ -500,7 +504,9 @@ class OutputWriter:
                 os.close(fd)
 
     def _clear_leftovers(self) -> None:
-        """Delete what a crashed build left; restore the old output if a swap was cut short."""
+        """Delete what a crashed build left; restore the old output if a swap was cut short,
+        and the files a patch was replacing if it was (see :class:`OutputPatch`)."""
+        _undo_patch(self.site_root / PATCH_NAME)
         if os.path.lexists(self.old):
             if os.path.lexists(self.output_dir):
                 _rmtree(self.old)
@@ -579,6 +585,125 @@ class OutputWriter:
                 exc.add_note(f"glossator: restoring {out} failed too ({undo}); the previous "
                              f"output is in {self.old} and the next build will restore it")
             raise
+
+
+class OutputPatch(OutputWriter):
+    """Replace a few files of the published output in place, all of them or none.
+
+    For a rebuild that knows every other published file stands (a few documents edited, see
+    :mod:`glossator.patch`): staging a whole tree to swap in would cost a link per file. The
+    same checks and lock as :class:`OutputWriter`; :meth:`write` only collects, and
+    :meth:`commit` replaces the files whose bytes differ. It first records them in a journal
+    (``<site>/.glossator-patch``), writes each new version beside its file
+    (``.glossator-new-<name>``) and links each old one aside (``.glossator-old-<name>``),
+    then renames the new versions over the files and deletes the journal: that is the
+    moment the patch is done. A failure before it puts the old files back; so does the next
+    build (of either kind) when a crash left the journal. A file is replaced by a rename, so
+    the inodes the spare tree and the build cache hold are never written through.
+    """
+
+    def _make_staging(self) -> None:
+        self._patch: dict[str, bytes] = {}  # nothing is staged: files are replaced in place
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        self._require_open()
+        _check_rel_path(rel_path)
+        self._claim(rel_path)
+        self._patch[rel_path] = bytes(data)
+
+    def keep(self, rel_path: str) -> None:
+        raise TypeError("a patch keeps every file it is not given")
+
+    def adopt(self, rel_path: str, same: bool) -> None:
+        raise TypeError("a patch stages nothing")
+
+    def commit(self, *, before_swap: Callable[[Path], None] | None = None,
+               force: bool = False) -> WriteResult:
+        """Replace the files whose bytes differ; ``swapped`` says whether any did."""
+        self._require_open()
+        if before_swap is not None or force:
+            raise TypeError("a patch has no staged tree to hand over")
+        self._committed = True
+        base = self._output_str
+        changed = sorted(rel for rel, data in self._patch.items()
+                         if not _same_bytes(Path(base, rel), data))
+        unchanged = sorted(set(self._patch) - set(changed))
+        if changed:
+            journal = self.site_root / PATCH_NAME
+            created = [rel for rel in changed if not os.path.lexists(os.path.join(base, rel))]
+            for rel in changed:  # what an earlier patch may have failed to delete
+                for prefix in (NEW_PREFIX, OLD_PREFIX):
+                    if os.path.lexists(aside := _beside(os.path.join(base, rel), prefix)):
+                        _unlink(aside)
+            _write_journal(journal, {"output": base, "files": changed, "created": created})
+            try:
+                for rel in changed:
+                    target = os.path.join(base, rel)
+                    _makedirs(os.path.dirname(target))
+                    _write_file(_beside(target, NEW_PREFIX), self._patch[rel])
+                for rel in set(changed) - set(created):
+                    target = os.path.join(base, rel)
+                    _link(target, _beside(target, OLD_PREFIX))
+                for rel in changed:
+                    target = os.path.join(base, rel)
+                    _rename(_beside(target, NEW_PREFIX), target)
+                _unlink(journal)  # done: from here on the new files stand
+            except BaseException:
+                _undo_patch(journal)
+                raise
+            for rel in set(changed) - set(created):
+                try:
+                    _unlink(_beside(os.path.join(base, rel), OLD_PREFIX))
+                except OSError:
+                    pass  # a stray link: the next build's check of the output sees it
+        return WriteResult(changed, unchanged, [], swapped=bool(changed))
+
+
+def _beside(path: str, prefix: str) -> str:
+    folder, name = os.path.split(path)
+    return os.path.join(folder, prefix + name)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write_journal(path: Path, record: dict) -> None:
+    temp = path.with_name(path.name + ".new")
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+    _rename(temp, path)
+
+
+def _undo_patch(journal: Path) -> None:
+    """Put back the files a patch was replacing, if its journal says one was under way."""
+    temp = journal.with_name(journal.name + ".new")
+    if os.path.lexists(temp):  # a journal cut short while being written: nothing began
+        _unlink(temp)
+    try:
+        with open(journal, encoding="utf-8") as handle:
+            record = json.load(handle)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):  # not ours to read: there is nothing to put back
+        record = {"output": "", "files": [], "created": []}
+    base, created = record["output"], set(record["created"])
+    for rel in record["files"]:
+        target = os.path.join(base, rel)
+        new, old = _beside(target, NEW_PREFIX), _beside(target, OLD_PREFIX)
+        if os.path.lexists(new):
+            _unlink(new)
+        if os.path.lexists(old):
+            if _same_file(old, target):  # not replaced yet (and rename would do nothing)
+                _unlink(old)
+            else:
+                _rename(old, target)  # the version published before the patch, back
+        elif rel in created and os.path.lexists(target):
+            _unlink(target)
+    _unlink(journal)
 
 
 def stage_file(staging: Path, output_dir: Path, rel_path: str, data: bytes, *,

@@ -184,6 +184,9 @@ def test_a_write_failure_leaves_the_output_as_it_was(
     site = built(make_site, glossator)
     before = snapshot(site / "output")
     edit(site / "sources" / "letter-on-the-bells.md", "Sir,", "Dear Sir,")
+    # and its front matter: a full build, which swaps a whole new tree in (a failure while
+    # patching a few files in place is tested in test_patch.py)
+    edit(site / "sources" / "letter-on-the-bells.md", "Three parish clerks", "Three clerks")
     inject(monkeypatch)
 
     result = glossator("build", "--no-search", site)
