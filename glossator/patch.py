@@ -37,13 +37,13 @@ from .live import front_matter
 from .loaders import load_glossary, read_document
 from .models import Source
 from .pages import NOTES_PER_PAGE_DOCUMENTS, PageRenderer, SiteInfo, notes_page
-from .serialize import diagnostic_from_json, diagnostic_to_json
+from .serialize import diagnostic_to_json
 from .templates import TemplateFailed
 from .workers import Renderer, RenderTask, make_renderer, render_with
 from .writer import OutputPatch, WriteResult, WriterError
 
 if TYPE_CHECKING:
-    from .pipeline import BuildReport, _Build
+    from .pipeline import _Build
 
 MAX_EDITED = 16  # more edited documents than this: a full build (it renders in parallel)
 
@@ -52,33 +52,28 @@ class _GiveUp(Exception):
     """The edit may reach further than a patch build goes: leave it to the full build."""
 
 
-def patch_build(build: _Build) -> BuildReport | None:
-    """Publish the edit by patching the output, or None when a full build must run."""
+def patch_build(build: _Build) -> WriteResult | None:
+    """Publish the edit by patching the output (``build.rendered``: the documents
+    rendered), or None when a full build must run. The caller checked that the last build's
+    warnings do not stop this one; a patch changes none."""
     options = build.options
     if (build.cache is None or options.search or options.keep_state or options.check_only
             or options.search_files is not None):
         return None
     last = build.cache.site("input_files")
     listing = build.cache.site("listing")
-    report = build.cache.site("report")
-    if not (last and listing and report):
+    if not (last and listing):
         return None
     stems = edited_stems(last, build.input_files)
     if not stems or len(stems) > MAX_EDITED:
         return None
-    warnings = [diagnostic_from_json(d) for d in report.get("warnings", [])]
-    if any(d.severity == "error" for d in warnings) or (options.strict and warnings):
-        return None  # the full build stops, and says why
     try:
         with OutputPatch(build.root, build.output_dir) as writer:
             result = _Patch(build, listing, stems).run(writer)
     except (_GiveUp, WriterError):  # the full build reports a writer's problem itself
         return None
-    build.diags.items.extend(warnings)
-    from .pipeline import BuildReport
-    return BuildReport(build.diags, build.output_dir, result, pages=report.get("pages", 0),
-                       documents=report.get("documents", 0), rendered=len(stems),
-                       search_records=build._cached_records, patched=True)
+    build.rendered = len(stems)
+    return result
 
 
 def edited_stems(last: dict[str, Any], now: dict[str, Any]) -> set[str] | None:

@@ -158,7 +158,7 @@ class _Build:
             return unchanged
         if self.cache is not None:
             self.input_state  # noqa: B018 - taken now, before any input is read
-            patched = patch_build(self)
+            patched = self._patched_report()
             if patched is not None:
                 return patched
         inventory = find_inputs(self.root, self.diags)
@@ -226,9 +226,31 @@ class _Build:
         self.diags.items.extend(diagnostic_from_json(d) for d in last.get("warnings", []))
         if self.diags.has_errors(strict=self.options.strict):
             raise BuildFailed(self.diags)
-        return BuildReport(self.diags, self.output_dir, WriteResult(swapped=False),
-                           pages=last.get("pages", 0), documents=last.get("documents", 0),
-                           search_records=self._cached_records)
+        return self._last_report(last, WriteResult(swapped=False))
+
+    def _patched_report(self) -> BuildReport | None:
+        """The last build's report, after publishing an edit of a few documents' text or
+        notes by patching the output (:mod:`glossator.patch`), when the edit allows it."""
+        assert self.cache is not None
+        last = self.cache.site("report")
+        if last is None:
+            return None
+        warnings = [diagnostic_from_json(d) for d in last.get("warnings", [])]
+        if Diagnostics(warnings).has_errors(strict=self.options.strict):
+            return None  # the full build stops, and says why
+        result = patch_build(self)
+        if result is None:
+            return None
+        self.diags.items.extend(warnings)  # a patch changes no warning
+        return self._last_report(last, result, patched=True)
+
+    def _last_report(self, last: dict[str, Any], result: WriteResult, *,
+                     patched: bool = False) -> BuildReport:
+        """A report of the last full build's documents and pages (and its warnings, in
+        ``diags`` already), with this build's ``result``."""
+        return BuildReport(self.diags, self.output_dir, result, pages=last.get("pages", 0),
+                           documents=last.get("documents", 0), rendered=self.rendered,
+                           search_records=self._cached_records, patched=patched)
 
     def _cached_records(self) -> dict[str, str]:
         """The search records, from the cached summaries (after a build with nothing to do)."""
