@@ -238,11 +238,25 @@ class _Build:
         warnings = [diagnostic_from_json(d) for d in last.get("warnings", [])]
         if Diagnostics(warnings).has_errors(strict=self.options.strict):
             return None  # the full build stops, and says why
-        result = patch_build(self)
+        attempt = self._scratch()
+        try:
+            result = patch_build(attempt)
+        finally:
+            if attempt.cache is not None:
+                attempt.cache.close()
         if result is None:
             return None
+        self.rendered = attempt.rendered
         self.diags.items.extend(warnings)  # a patch changes no warning
         return self._last_report(last, result, patched=True)
+
+    def _scratch(self) -> _Build:
+        """A build of the same site with the same options and the same record of the inputs
+        (taken once, before anything was read), for an attempt that may be given up: none of
+        what it computes or puts in its cache stays in this one."""
+        other = _Build(self.root, self.options, self.config, Diagnostics())
+        other.__dict__["input_files"] = self.input_files  # (a cached property)
+        return other
 
     def _last_report(self, last: dict[str, Any], result: WriteResult, *,
                      patched: bool = False) -> BuildReport:

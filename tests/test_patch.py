@@ -165,6 +165,19 @@ def test_edits_reaching_further_take_a_full_build(site, tmp_path, name, edit):
     assert_clean(site, tmp_path)
 
 
+def test_a_patch_given_up_half_way_leaves_nothing_to_the_full_build(site, tmp_path):
+    # letter-0's note can be patched; letter-1, next in line, gains a tag, which shows on
+    # other pages (and makes a new tag page): only a full build can do that
+    replace(site / "annotations/letter-0.yaml", "A note.", "A note, edited.")
+    replace(site / "sources/letter-1.md", "tags: [Harbours]", "tags: [Harbours, Lights]")
+    assert not run(site).patched
+    assert_clean(site, tmp_path)
+    assert run(site).rendered == 0  # and what the full build cached stands
+    add_footer(site)
+    run(site)
+    assert_clean(site, tmp_path)
+
+
 def test_a_hand_edited_output_takes_a_full_build(site, tmp_path):
     page = site / "output/letter-8/index.html"
     page.write_bytes(page.read_bytes().replace(b"Letter number 8", b"Tampered"))
