@@ -255,7 +255,8 @@ class _Build:
         (taken once, before anything was read), for an attempt that may be given up: none of
         what it computes or puts in its cache stays in this one."""
         other = _Build(self.root, self.options, self.config, Diagnostics())
-        other.__dict__["input_files"] = self.input_files  # (a cached property)
+        other.__dict__["input_files"] = self.input_files  # (cached properties)
+        other.__dict__["input_state"] = self.input_state
         return other
 
     def _last_report(self, last: dict[str, Any], result: WriteResult, *,
