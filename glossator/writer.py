@@ -13,6 +13,9 @@ all. Any failure before or during the swap leaves the output folder as it was an
 staging. Where a hard link is impossible (EXDEV, EPERM on some filesystems) an unchanged file
 is written again: same bytes, new inode and mtime.
 
+:class:`OutputPatch`, for a rebuild that changes a few files only (``glossator/patch.py``),
+replaces them in place instead, all or none, under the same lock and checks.
+
 Filesystem effects go through the module-level ``_write_file``, ``_link``, ``_rename``,
 ``_unlink``, ``_exchange``, ``_mkdir``, ``_makedirs`` and ``_rmtree`` so tests can inject
 faults with monkeypatch.
