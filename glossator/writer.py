@@ -354,8 +354,13 @@ class OutputWriter:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Delete staging (the output is untouched unless commit() succeeded); release the lock."""
+        """Release the lock; the output is untouched unless commit() succeeded. A staging
+        tree left by a build that stopped (its errors) is kept as the next build's spare,
+        which saves it making every folder again; after a filesystem error it is deleted (it
+        may hold space the disk needs)."""
         try:
+            if exc is not None and not isinstance(exc, OSError):
+                self._keep_as_spare(self.staging)
             error = _discard(self.staging)
             if error is not None and exc is not None:
                 exc.add_note(f"glossator: could not delete {self.staging}: {error}")

@@ -300,6 +300,27 @@ def test_an_unchanged_build_keeps_its_staging_as_the_spare_and_touches_nothing(
     assert contents(site / "output") == {**NESTED_1, MARKER: b""}
 
 
+def test_a_build_that_stops_keeps_its_staging_as_the_spare(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(site, NESTED_1)
+    build(site, NESTED_2)
+    before = snapshot(site / "output")
+    with pytest.raises(ValueError), OutputWriter(site, Path("output")) as out:
+        out.write("doc/a/index.html", b"a3")
+        raise ValueError("an error in the inputs")  # as a failed render stops a build
+    assert snapshot(site / "output") == before
+    assert_clean(site)
+    assert contents(site / SPARE_NAME) == {"doc/a/index.html": b"a3"}  # folders, and a file
+    made: list[str] = []
+    for name in ("_mkdir", "_makedirs"):
+        real = getattr(writer, name)
+        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
+                                                                   real(path)))
+    build(site, NESTED_1)
+    assert made == []  # every folder came from the spare tree, emptied of its file
+    assert contents(site / "output") == {**NESTED_1, MARKER: b""}
+
+
 def test_a_spare_tree_that_cannot_be_emptied_is_replaced_by_a_new_staging(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(site, NESTED_1)
