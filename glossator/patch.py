@@ -126,7 +126,6 @@ class _Patch:
         result = writer.commit()
         for rel in result.changed:
             published[rel] = file_stat(build.output_dir / rel)
-        self.cache.put_site("inputs", build.input_state)
         self.cache.put_site("input_files", build.input_files)
         self.cache.put_site("output", published)
         self.cache.save(build.output_dir, None)

@@ -157,7 +157,7 @@ class _Build:
         if unchanged is not None:
             return unchanged
         if self.cache is not None:
-            self.input_state  # noqa: B018 - taken now, before any input is read
+            self.input_files  # noqa: B018 - taken now, before any input is read
             patched = self._patched_report()
             if patched is not None:
                 return patched
@@ -203,11 +203,6 @@ class _Build:
                 "code": code_version(),
                 "options": [self.options.drafts, self.options.search, str(self.output_dir)]}
 
-    @functools.cached_property
-    def input_state(self) -> str:
-        """:attr:`input_files` as one hash."""
-        return digest(self.input_files)
-
     def _site_key(self) -> str:
         """What every document's outputs are made from besides its own files."""
         return digest(code_version(), vars(self.config), glossary_spellings(self.glossary),
@@ -218,7 +213,7 @@ class _Build:
         if (self.cache is None or self.options.search_files is not None
                 or self.options.keep_state):
             return None
-        if self.cache.site("inputs") != self.input_state:
+        if self.cache.site("input_files") != self.input_files:
             return None
         if self.cache.site("output") != tree_state(self.output_dir):
             return None
@@ -255,8 +250,7 @@ class _Build:
         (taken once, before anything was read), for an attempt that may be given up: none of
         what it computes or puts in its cache stays in this one."""
         other = _Build(self.root, self.options, self.config, Diagnostics())
-        other.__dict__["input_files"] = self.input_files  # (cached properties)
-        other.__dict__["input_state"] = self.input_state
+        other.__dict__["input_files"] = self.input_files  # (a cached property)
         return other
 
     def _last_report(self, last: dict[str, Any], result: WriteResult, *,
@@ -574,7 +568,6 @@ class _Build:
 
     def _save_cache(self) -> None:
         assert self.cache is not None
-        self.cache.put_site("inputs", self.input_state)
         self.cache.put_site("output", tree_state(self.output_dir))
         self.cache.put_site("report", {
             "warnings": [diagnostic_to_json(d) for d in self.diags.items],
