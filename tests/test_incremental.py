@@ -230,10 +230,18 @@ def parsed(monkeypatch) -> list[str]:
     return stems
 
 
-def test_a_template_edit_renders_pages_again_without_parsing(tmp_path: Path, parsed) -> None:
+@pytest.fixture
+def built(tmp_path: Path, parsed: list[str]) -> Path:
+    """The site built once (jobs=1), with nothing recorded in ``parsed`` yet."""
     site = make(tmp_path / "site")
     run(site, jobs=1)
     parsed.clear()
+    return site
+
+
+def test_a_template_edit_renders_pages_again_without_parsing(tmp_path: Path, parsed,
+                                                             built: Path) -> None:
+    site = built
     add_footer(site)
     report = run(site, jobs=1)
     assert report.rendered == DOCS and parsed == []
@@ -241,10 +249,9 @@ def test_a_template_edit_renders_pages_again_without_parsing(tmp_path: Path, par
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
-def test_a_note_template_edit_parses_every_document_again(tmp_path: Path, parsed) -> None:
-    site = make(tmp_path / "site")
-    run(site, jobs=1)
-    parsed.clear()
+def test_a_note_template_edit_parses_every_document_again(tmp_path: Path, parsed,
+                                                          built: Path) -> None:
+    site = built
     (site / "theme/templates/partials").mkdir(parents=True)
     note = (Path(__file__).parent.parent / "glossator/theme/templates/partials/note.html")
     (site / "theme/templates/partials/note.html").write_text(
@@ -255,10 +262,9 @@ def test_a_note_template_edit_parses_every_document_again(tmp_path: Path, parsed
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
-def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed) -> None:
-    site = make(tmp_path / "site")
-    run(site, jobs=1)
-    parsed.clear()
+def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed,
+                                                      built: Path) -> None:
+    site = built
     replace(site / "sources/letter-5.md", "Letter number 5", "The fifth letter")
     assert run(site, jobs=1).rendered == 3  # itself, and its neighbours' pages
     assert parsed == ["letter-5"]
@@ -266,16 +272,15 @@ def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed) ->
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])
-def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, damage: str) -> None:
-    site = make(tmp_path / "site")
-    run(site, jobs=1)
+def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, built: Path,
+                                              damage: str) -> None:
+    site = built
     parts = site / ".glossator-cache/parts/letter-4.json.z"
     assert parts.is_file()
     if damage == "corrupt":
         parts.write_bytes(b"not zlib")
     else:
         parts.unlink()
-    parsed.clear()
     add_footer(site)
     run(site, jobs=1)
     assert parsed == ["letter-4"]
