@@ -60,7 +60,7 @@ def patch_build(build: _Build) -> WriteResult | None:
     if (build.cache is None or options.search or options.keep_state or options.check_only
             or options.search_files is not None):
         return None
-    last = build.cache.site("input_files")
+    last = build.last_input_files
     listing = build.cache.site("listing")
     if not (last and listing):
         return None

@@ -203,6 +203,11 @@ class _Build:
                 "code": code_version(),
                 "options": [self.options.drafts, self.options.search, str(self.output_dir)]}
 
+    @functools.cached_property
+    def last_input_files(self) -> dict[str, Any] | None:
+        """:attr:`input_files` as the last good build recorded them (None: no record)."""
+        return self.cache.site("input_files") if self.cache is not None else None
+
     def _site_key(self) -> str:
         """What every document's outputs are made from besides its own files."""
         return digest(code_version(), vars(self.config), glossary_spellings(self.glossary),
@@ -213,7 +218,7 @@ class _Build:
         if (self.cache is None or self.options.search_files is not None
                 or self.options.keep_state):
             return None
-        if self.cache.site("input_files") != self.input_files:
+        if self.last_input_files != self.input_files:
             return None
         if self.cache.site("output") != tree_state(self.output_dir):
             return None
@@ -250,7 +255,8 @@ class _Build:
         (taken once, before anything was read), for an attempt that may be given up: none of
         what it computes or puts in its cache stays in this one."""
         other = _Build(self.root, self.options, self.config, Diagnostics())
-        other.__dict__["input_files"] = self.input_files  # (a cached property)
+        for name in ("input_files", "last_input_files"):  # cached properties
+            other.__dict__[name] = getattr(self, name)
         return other
 
     def _last_report(self, last: dict[str, Any], result: WriteResult, *,
