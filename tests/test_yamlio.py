@@ -93,13 +93,30 @@ def test_many_refused_characters_are_reported_five_at_a_time():
 @pytest.mark.parametrize(("escape", "name"), [("\\x01", "the control character U+0001"),
                                               ("\\ud800", "the surrogate U+D800"),
                                               ("\\uFFFF", "the noncharacter U+FFFF"),
-                                              ("\\x85", "the control character U+0085")])
+                                              ("\\x85", "the control character U+0085"),
+                                              ("\\U0001FFFE", "the noncharacter U+1FFFE"),
+                                              ("é\\U0010FFFF", "the noncharacter U+10FFFF")])
 def test_a_refused_character_written_as_an_escape_is_located(loader, escape, name):
     """``title: "\\ud800"`` used to crash the build when the page was encoded as UTF-8, and
     ``"\\x01"`` made feed.xml unreadable (found by probing the fuzz harness's inputs)."""
     _, errors = load(f'a: ok\ntitle: "A {escape} B"\n')
     assert errors == (f"data/x.yaml:2:8: error: this value holds {name}, which is not allowed "
                       "in text\n    hint: remove the escape that writes it")
+
+
+def test_the_quick_checks_find_exactly_the_refused_characters():
+    """A file is searched with the first plane's class unless its UTF-8 holds a noncharacter
+    beyond it (the full class is eight times slower): over every code point, the quick
+    class and the UTF-8 detector together find what the full class finds, and nothing else."""
+    from glossator.yamlio import _ASTRAL_NONCHARACTER_UTF8, _FORBIDDEN_IN_BMP, FORBIDDEN_CHARS
+    for code in range(0x110000):
+        char = chr(code)
+        refused = FORBIDDEN_CHARS.fullmatch(char) is not None
+        if code < 0x10000:
+            assert (_FORBIDDEN_IN_BMP.fullmatch(char) is not None) == refused, hex(code)
+        else:
+            found = _ASTRAL_NONCHARACTER_UTF8.search(char.encode("utf-8")) is not None
+            assert found == refused, hex(code)
 
 
 def test_bom_and_crlf_file_reads_with_right_lines():
