@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator.markdown import make_markdown
 from glossator.markdown.anchortext import build_anchor_text
-from glossator.markdown.glossary import GlossaryMatcher, Link, link_terms, text_runs, trie_regex
+from glossator.markdown.glossary import (_SPECIAL_FOLDS, GlossaryMatcher, Link, link_terms,
+                                         text_runs, trie_regex)
 from glossator.models import Term
 
 from markdown_fixtures import Case, case_params, check_case
@@ -124,6 +128,69 @@ def test_find_mixes_case_sensitive_and_insensitive_terms_leftmost_longest() -> N
                                term("security council", id="sc", case_sensitive=False)])
     assert found(matcher, "Security Council, Council") == [
         ("Security Council", "sc"), ("Council", "c")]
+
+
+def test_a_case_insensitive_match_is_looked_up_as_written() -> None:
+    """The case-insensitive search runs over the lower-cased text; the term is looked up
+    with the text as written, so a lower-case case-sensitive spelling does not take it."""
+    matcher = GlossaryMatcher([term("ion", id="ion-exact"),
+                               term("ION", id="ion-any", case_sensitive=False)])
+    assert found(matcher, "Ion ion ION") == [("Ion", "ion-any"), ("ion", "ion-exact"),
+                                             ("ION", "ion-any")]
+
+
+def test_letters_that_re_ignorecase_holds_equal_beyond_lower_casing() -> None:
+    """"ſtate" matches "state" under re.IGNORECASE but is no spelling of it: no link, and
+    the text it covers holds no other (as when every search used re.IGNORECASE)."""
+    matcher = GlossaryMatcher([term("state council", id="sc", case_sensitive=False),
+                               term("council", id="c", case_sensitive=False)])
+    assert found(matcher, "ſtate council") == []
+    assert found(matcher, "State Council") == [("State Council", "sc")]
+    # and the other way round: a spelling with such a letter
+    dotless = GlossaryMatcher([term("ıstanbul treaty", id="it", case_sensitive=False),
+                               term("treaty", id="t", case_sensitive=False)])
+    assert found(dotless, "istanbul treaty") == []
+
+
+def test_a_letter_that_re_ignorecase_holds_equal_to_others_stays_one_lower_cased() -> None:
+    """So the matcher need only look for them in the lower-cased text."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _SPECIAL_FOLDS.search(char):
+            assert _SPECIAL_FOLDS.search(char.lower()), hex(code)
+
+
+def test_a_text_that_lower_casing_lengthens_keeps_its_offsets() -> None:
+    """"İ".lower() is two characters: such a text is searched with re.IGNORECASE."""
+    matcher = GlossaryMatcher([term("istanbul", id="ist", case_sensitive=False),
+                               term("treaty", id="t", case_sensitive=False)])
+    text = "İSTANBUL, the Treaty of İstanbul"
+    assert found(matcher, text) == [("Treaty", "t")]  # "İ" is not "i": as re.IGNORECASE has it
+    assert found(matcher, "the Istanbul treaty") == [("Istanbul", "ist"), ("treaty", "t")]
+
+
+_TERM_WORDS = ["Council", "council", "SC", "détente", "Straße", "İzmir", "ﬁnal", "ǅemal",
+               "Σίσυφος", "KELVIN", "state", "ſtate"]
+_TEXT_PIECES = _TERM_WORDS + [" ", "  ", "-", ".", "é", "\u0301", "İ", "ß", "ς", "K", "x",
+                              "’s", "1", "Ǆ", "ǆ", "ﬀ", "ΣΊΣΥΦΟΣ", "_", "ı", "ſ", "µ", "ϐ",
+                              "ẞ", "STATE", "ST", "ﬆ", "ΐ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_TERM_WORDS), min_size=1, max_size=2),
+                          st.booleans()), min_size=1, max_size=6),
+       st.lists(st.sampled_from(_TEXT_PIECES), max_size=25))
+def test_the_lower_cased_search_finds_what_re_ignorecase_finds(spellings, pieces) -> None:
+    """Against the matcher searching case-insensitive terms with re.IGNORECASE throughout."""
+    terms = [term(" ".join(words), id=f"t{n}", case_sensitive=sensitive)
+             for n, (words, sensitive) in enumerate(spellings)]
+    matcher = GlossaryMatcher(terms)
+    text = "".join(pieces)
+    reference = GlossaryMatcher(terms)
+    reference._searches = lambda key: [  # type: ignore[method-assign]
+        (p, key) if not p.lowered else (reference._ignoring_case, key)
+        for p in reference.patterns]
+    assert matcher.find(text) == reference.find(text)
 
 
 def test_find_with_no_terms_or_text() -> None:

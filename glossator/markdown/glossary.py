@@ -86,11 +86,30 @@ class Link:
     term_id: str
 
 
-class _TermPattern:
-    """A trie of spellings, followed by no letter or digit (``quick``) or also no mark."""
 
-    def __init__(self, source: str, flags: int):
-        self.source, self.flags = source, flags
+
+def _special_folds() -> re.Pattern:
+    """The letters re.IGNORECASE holds equal to others beyond lower-casing (Python's
+    ``re._casefix``), but "i" and "s", which only match such letters: "ı", "ſ", "ς", "ϐ"…
+    Without that table (a later Python), every letter beyond ASCII."""
+    try:
+        from re import _casefix  # type: ignore[attr-defined]
+    except ImportError:
+        return re.compile("[^\x00-\x7f]")
+    letters = {chr(code) for key, others in _casefix._EXTRA_CASES.items()
+               for code in (key, *others) if code > 0x7F}
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(letters)) + "]")
+
+
+_SPECIAL_FOLDS = _special_folds()
+
+
+class _TermPattern:
+    """A trie of spellings, followed by no letter or digit (``quick``) or also no mark;
+    ``lowered``: the spellings are lower case, to search the lower-cased text with."""
+
+    def __init__(self, source: str, flags: int, *, lowered: bool = False):
+        self.source, self.flags, self.lowered = source, flags, lowered
         self.quick = re.compile(source + r"(?![^\W_])", flags)
         self._strict: re.Pattern | None = None
 
@@ -115,12 +134,32 @@ class GlossaryMatcher:
                     self.exact[key] = term.id
                 else:
                     self.folded[key.lower()] = term.id
+        # Case-insensitive spellings are searched for in the lower-cased text: about five
+        # times faster than re.IGNORECASE, which keeps the regex engine from skipping ahead
+        # to the characters a term may start with. The two agree but where re.IGNORECASE
+        # holds more letters equal than lower-casing does ("ſ" and "s", "ς" and "σ"): a
+        # glossary or a text with one of those, or a text that lower-casing makes longer
+        # ("İ"), is searched with re.IGNORECASE.
+        folded = list(self.folded)
+        lowered = not any(_SPECIAL_FOLDS.search(spelling) for spelling in folded)
         self.patterns = [p for p in (self._compile(list(self.exact), 0),
-                                     self._compile(list(self.folded), re.IGNORECASE)) if p]
+                                     self._compile(folded, 0 if lowered else re.IGNORECASE,
+                                                   lowered=lowered)) if p]
+        self._ignoring_case = self._compile(folded, re.IGNORECASE)
 
     @staticmethod
-    def _compile(words: list[str], flags: int) -> _TermPattern | None:
-        return _TermPattern("(?:" + trie_regex(words) + ")", flags) if words else None
+    def _compile(words: list[str], flags: int, *, lowered: bool = False) -> _TermPattern | None:
+        return (_TermPattern("(?:" + trie_regex(words) + ")", flags, lowered=lowered)
+                if words else None)
+
+    def _searches(self, key: str) -> list[tuple[_TermPattern, str]]:
+        """Each pattern with the text it searches (``key`` or ``key`` lower-cased)."""
+        lowered = key.lower() if any(p.lowered for p in self.patterns) else key
+        # (a text with such a letter still has one lower-cased: tests/test_glossary_linking.py)
+        if lowered is not key and (len(lowered) != len(key) or _SPECIAL_FOLDS.search(lowered)):
+            return [(p, key) if not p.lowered else (self._ignoring_case, key)  # type: ignore
+                    for p in self.patterns]
+        return [(p, lowered if p.lowered else key) for p in self.patterns]
 
     @staticmethod
     def _search(pattern: _TermPattern, key: str, pos: int) -> re.Match | None:
@@ -146,22 +185,24 @@ class GlossaryMatcher:
             return []
         mt = MatchText.of(text)
         key = mt.key
+        searches = self._searches(key)
         found: list[Link] = []
         pos = 0
-        nexts: list[re.Match | None] = [self._search(p, key, pos) for p in self.patterns]
+        nexts: list[re.Match | None] = [self._search(p, searched, pos)
+                                        for p, searched in searches]
         while True:
             live = [m for m in nexts if m is not None]
             if not live:
                 return found
             best = min(live, key=lambda m: (m.start(), -m.end()))
-            term_id = self.term_id(best.group())
+            start, end = best.span()
+            term_id = self.term_id(key[start:end])  # as written (a search may be lower-cased)
             if term_id is not None:
-                found.append(Link(mt.to_orig_start(best.start()), mt.to_orig_end(best.end()),
-                                  term_id))
-            pos = best.end()
+                found.append(Link(mt.to_orig_start(start), mt.to_orig_end(end), term_id))
+            pos = end
             nexts = [m if m is not None and m.start() >= pos else
-                     (self._search(p, key, pos) if m is not None else None)
-                     for p, m in zip(self.patterns, nexts)]
+                     (self._search(p, searched, pos) if m is not None else None)
+                     for (p, searched), m in zip(searches, nexts)]
 
 
 # Which inline runs may hold glossary links ------------------------------------------------
