@@ -55,8 +55,18 @@ _DOUBLED_PERIOD = re.compile(r"([.?!])((?:</[a-zA-Z][a-zA-Z0-9]*>)*)\.(?=\s|<|$)
 
 # --- helpers shared by the fixes ---------------------------------------------------------
 
+_TERMS: dict[tuple[Any, str], str] = {}
+
+
 def _term(element: Any, name: str) -> str:
-    return str(element.get_single_term(name))
+    """A locale term (a quotation mark) as ``element`` sees it; looked up once per element
+    (a style does not change while it renders; the key keeps the element's proxy alive, as
+    in :mod:`glossator.citeproc_speedups`)."""
+    key = (element, name)
+    term = _TERMS.get(key)
+    if term is None:
+        term = _TERMS[key] = str(element.get_single_term(name))
+    return term
 
 
 def _visible_tail(text: str) -> str:
