@@ -116,6 +116,9 @@ optional = {
     "page": st.sampled_from(["10-20", "7", "ix"]),
     "number": st.sampled_from(["17", "A-3"]),
     "URL": st.just("https://example.org/a/"), "DOI": st.just("10.1000/xyz"),
+    "title-short": st.just("Statement"), "container-title-short": st.just("Statements"),
+    "collection-title": st.just("Papers"), "collection-number": st.sampled_from(["5", "V"]),
+    "number-of-pages": st.just("250"), "chapter-number": st.just("3"),
     "language": st.sampled_from(["en", "en-GB", "fr", "de"]),
 }
 shapes = st.fixed_dictionaries(
