@@ -297,3 +297,45 @@ def test_check_leaves_an_existing_output_alone(make_site: Callable[..., Path],
     edit(site / "sources" / "letter-on-the-bells.md", "Sir,", "Dear Sir,")
     assert glossator("check", site).code == 0
     assert snapshot(site / "output") == before
+
+
+# --- the garbage collector in the main process ---------------------------------------------------
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_objects_that_survive_a_full_collection_are_set_aside_until_the_build_ends() -> None:
+    import gc
+    import weakref
+
+    from glossator.pipeline import survivors_frozen
+    before = gc.get_freeze_count()
+    kept = [_Cycle() for _ in range(100)]  # long-lived objects of the build
+    with survivors_frozen():
+        gc.collect()  # a full collection: its survivors are set aside
+        frozen = gc.get_freeze_count()
+        assert frozen >= before + len(kept)
+        garbage = weakref.ref(kept.pop())  # a cycle that becomes garbage during the build
+        gc.collect()
+        assert garbage() is not None  # set aside: not collected while the build runs
+    assert gc.get_freeze_count() == 0  # everything back in the oldest generation
+    gc.collect()
+    assert garbage() is None  # and freed once the build is over
+    assert not any(getattr(cb, "__name__", "") == "freeze_after_full_collection"
+                   for cb in gc.callbacks)
+
+
+def test_a_failed_build_also_gives_the_set_aside_objects_back(
+        make_site: Callable[..., Path]) -> None:
+    import gc
+
+    from glossator.errors import BuildFailed
+    from glossator.pipeline import BuildOptions, build
+    site = make_site()
+    (site / "sources" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    callbacks = list(gc.callbacks)
+    with pytest.raises(BuildFailed):
+        build(site, BuildOptions(search=False, jobs=1))
+    assert gc.get_freeze_count() == 0 and gc.callbacks == callbacks
