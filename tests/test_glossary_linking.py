@@ -160,6 +160,13 @@ def test_a_letter_that_re_ignorecase_holds_equal_to_others_stays_one_lower_cased
             assert _SPECIAL_FOLDS.search(char.lower()), hex(code)
 
 
+def test_without_pythons_table_of_folds_every_letter_beyond_ascii_counts(monkeypatch) -> None:
+    from glossator.markdown.glossary import _special_folds
+    monkeypatch.setitem(sys.modules, "re._casefix", None)  # as if a later Python had none
+    fallback = _special_folds()
+    assert fallback.search("é") and fallback.search("ſ") and not fallback.search("state")
+
+
 def test_a_text_that_lower_casing_lengthens_keeps_its_offsets() -> None:
     """"İ".lower() is two characters: such a text is searched with re.IGNORECASE."""
     matcher = GlossaryMatcher([term("istanbul", id="ist", case_sensitive=False),

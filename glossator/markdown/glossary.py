@@ -86,8 +86,6 @@ class Link:
     term_id: str
 
 
-
-
 def _special_folds() -> re.Pattern:
     """The letters re.IGNORECASE holds equal to others beyond lower-casing (Python's
     ``re._casefix``), but "i" and "s", which only match such letters: "ı", "ſ", "ς", "ϐ"…
@@ -95,7 +93,7 @@ def _special_folds() -> re.Pattern:
     try:
         from re import _casefix  # type: ignore[attr-defined]
     except ImportError:
-        return re.compile("[^\x00-\x7f]")
+        return re.compile(r"[^\x00-\x7f]")
     letters = {chr(code) for key, others in _casefix._EXTRA_CASES.items()
                for code in (key, *others) if code > 0x7F}
     return re.compile("[" + "".join(re.escape(c) for c in sorted(letters)) + "]")
