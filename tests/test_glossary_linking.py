@@ -162,7 +162,8 @@ def test_a_letter_that_re_ignorecase_holds_equal_to_others_stays_one_lower_cased
 
 def test_without_pythons_table_of_folds_every_letter_beyond_ascii_counts(monkeypatch) -> None:
     from glossator.markdown.glossary import _special_folds
-    monkeypatch.setitem(sys.modules, "re._casefix", None)  # as if a later Python had none
+    monkeypatch.delattr(re, "_casefix")  # as if a later Python had none
+    monkeypatch.setitem(sys.modules, "re._casefix", None)
     fallback = _special_folds()
     assert fallback.search("é") and fallback.search("ſ") and not fallback.search("state")
 
