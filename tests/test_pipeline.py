@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import builtins
 import errno
+import gc
 import os
+import weakref
 from pathlib import Path
 from typing import Callable
 
@@ -17,6 +19,8 @@ import pytest
 
 from conftest import STAGING, Run, snapshot, tree_bytes
 from glossator import writer
+from glossator.errors import BuildFailed
+from glossator.pipeline import BuildOptions, build, survivors_frozen
 
 DRAFT = "notes-toward-a-history/index.html"
 
@@ -307,10 +311,6 @@ class _Cycle:
 
 
 def test_objects_that_survive_a_full_collection_are_set_aside_until_the_build_ends() -> None:
-    import gc
-    import weakref
-
-    from glossator.pipeline import survivors_frozen
     before = gc.get_freeze_count()
     kept = [_Cycle() for _ in range(100)]  # long-lived objects of the build
     with survivors_frozen():
@@ -329,10 +329,6 @@ def test_objects_that_survive_a_full_collection_are_set_aside_until_the_build_en
 
 def test_a_failed_build_also_gives_the_set_aside_objects_back(
         make_site: Callable[..., Path]) -> None:
-    import gc
-
-    from glossator.errors import BuildFailed
-    from glossator.pipeline import BuildOptions, build
     site = make_site()
     (site / "sources" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     callbacks = list(gc.callbacks)
