@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from . import inventory as inv
 from .cache import digest
@@ -263,21 +263,30 @@ def some_listings(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
 
 def notes_page_number(index: Index, slug: str) -> int | None:
     """The page of the all-notes listing that shows the notes of the document ``slug``."""
-    return next((number for number, chunk in enumerate(_notes_chunks(index), start=1)
+    return next((number for number, chunk in enumerate(notes_chunks(annotated(index)), start=1)
                  if any(d.source.slug == slug for d in chunk)), None)
 
 
-def _notes_chunks(index: Index) -> list[list[DocumentSummary]]:
-    """The documents with notes (newest first), page by page of the all-notes listing."""
-    annotated = [d for d in index.documents if d.has_notes]
-    return [annotated[i:i + NOTES_PER_PAGE_DOCUMENTS]
-            for i in range(0, len(annotated), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
+def annotated(index: Index) -> list[DocumentSummary]:
+    """The documents the all-notes listing shows, in its order: those with notes, newest
+    first."""
+    return [d for d in index.documents if d.has_notes]
+
+
+_Shown = TypeVar("_Shown")
+
+
+def notes_chunks(shown: list[_Shown]) -> list[list[_Shown]]:
+    """The listing's documents (or their stems, as a patch build keeps them), page by page
+    of the all-notes listing; one empty page when there are none."""
+    return [shown[i:i + NOTES_PER_PAGE_DOCUMENTS]
+            for i in range(0, len(shown), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
 
 
 def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None) -> None:
     """Every note, document by document (newest first), with its passage; paginated (with
     ``only``, just those pages)."""
-    chunks = _notes_chunks(index)
+    chunks = notes_chunks(annotated(index))
     for number, chunk in enumerate(chunks, start=1):
         if only is None or number in only:
             notes_page(pages, number, len(chunks), chunk)

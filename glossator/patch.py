@@ -24,7 +24,6 @@ build makes (``tests/test_patch.py``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,7 @@ from .inventory import Inventory
 from .live import front_matter
 from .loaders import load_glossary, read_document
 from .models import Source
-from .pages import NOTES_PER_PAGE_DOCUMENTS, PageRenderer, SiteInfo, notes_page
+from .pages import PageRenderer, SiteInfo, notes_chunks, notes_page
 from .serialize import diagnostic_to_json
 from .templates import TemplateFailed
 from .workers import Renderer, RenderTask, make_renderer, render_with
@@ -200,11 +199,11 @@ class _Patch:
     def _notes_pages(self, edited: dict[str, tuple[DocumentSummary, DocumentSummary]]
                      ) -> dict[str, bytes]:
         """The pages of the all-notes listing that show notes the edit changed."""
-        order: list[str] = self.listing["notes"]
-        numbers = {order.index(stem) // NOTES_PER_PAGE_DOCUMENTS + 1
-                   for stem, (old, new) in edited.items()
-                   if stem in order and (new.notes_json, new.note_terms)
-                   != (old.notes_json, old.note_terms)}
+        chunks: list[list[str]] = notes_chunks(self.listing["notes"])
+        changed = {stem for stem, (old, new) in edited.items()
+                   if (new.notes_json, new.note_terms) != (old.notes_json, old.note_terms)}
+        numbers = [number for number, chunk in enumerate(chunks, start=1)
+                   if changed.intersection(chunk)]
         if not numbers:
             return {}
 
@@ -212,13 +211,11 @@ class _Patch:
             self.cache.put_page(path, key)
             return False
         pages = PageRenderer(self.build.site, self.build.theme, self.diags, reuse=rendered)
-        count = max(1, math.ceil(len(order) / NOTES_PER_PAGE_DOCUMENTS))
-        for number in sorted(numbers):
-            start = (number - 1) * NOTES_PER_PAGE_DOCUMENTS
+        for number in numbers:
             chunk = [edited[stem][1] if stem in edited else self._row(stem)[1]
-                     for stem in order[start:start + NOTES_PER_PAGE_DOCUMENTS]]
+                     for stem in chunks[number - 1]]
             try:
-                notes_page(pages, number, count, chunk)
+                notes_page(pages, number, len(chunks), chunk)
             except TemplateFailed:
                 raise _GiveUp from None
         if self.diags.errors:

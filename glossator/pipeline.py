@@ -42,7 +42,7 @@ from .serialize import diagnostic_from_json, diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
-from .pages import Index, SiteInfo, build_index, listing_pages, neighbours
+from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .workers import (NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
@@ -614,7 +614,7 @@ class _Build:
         if self.index is None:
             return None
         stems = {d.source.slug: d.source.stem for d in self.index.documents}
-        return {"notes": [d.source.stem for d in self.index.documents if d.has_notes],
+        return {"notes": [d.source.stem for d in annotated(self.index)],
                 "around": {stems[slug]: [p and p.stem, n and n.stem]
                            for slug, (p, n) in self.around.items()},
                 "tags": self.site.tags}

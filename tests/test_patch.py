@@ -106,7 +106,6 @@ def test_more_documents_than_a_patch_takes_are_a_full_build(site, tmp_path, monk
 
 def test_only_the_notes_page_showing_the_document_is_patched(tmp_path, monkeypatch):
     monkeypatch.setattr(pages, "NOTES_PER_PAGE_DOCUMENTS", 5)
-    monkeypatch.setattr(patch, "NOTES_PER_PAGE_DOCUMENTS", 5)
     site = make(tmp_path / "site")
     run(site)
     # newest first: letter-11 … letter-7 on page 1, letter-6 … letter-2 on page 2
