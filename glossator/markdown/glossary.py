@@ -143,7 +143,12 @@ class GlossaryMatcher:
         self.patterns = [p for p in (self._compile(list(self.exact), 0),
                                      self._compile(folded, 0 if lowered else re.IGNORECASE,
                                                    lowered=lowered)) if p]
-        self._ignoring_case = self._compile(folded, re.IGNORECASE)
+
+    @functools.cached_property
+    def _ignoring_case(self) -> _TermPattern | None:
+        """The case-insensitive spellings with re.IGNORECASE, made on the first text that
+        needs it (most never do)."""
+        return self._compile(list(self.folded), re.IGNORECASE)
 
     @staticmethod
     def _compile(words: list[str], flags: int, *, lowered: bool = False) -> _TermPattern | None:
