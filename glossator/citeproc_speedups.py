@@ -14,6 +14,11 @@ same Python proxy for a node for as long as that proxy is alive, and the cache k
 (and results) alive, so a node is always found under the same key; a node reached through a
 proxy that was never cached is simply a miss, never a wrong answer.
 
+Each rendered element passes its text through ``strip_periods``, ``case``, five font steps,
+``quote`` and ``wrap``, and each reads the element's attributes to find, almost always, that it
+has nothing to do; which of them apply is worked out once per element. ``get_macro`` finds a
+macro once per style and name.
+
 A ``cs:choose`` remembers which branch it took for what its conditions read of the item: its
 type, which of the tested variables are present, the values of the ``is-numeric`` ones and
 whether the ``is-uncertain-date`` ones are uncertain. A choose whose conditions test the
@@ -206,6 +211,87 @@ def _locale_get_option(self: Any, name: str) -> Any:
     return value
 
 
+# --- steps that would change nothing, skipped ------------------------------------------------
+# Every rendered element passes its text through ``strip_periods``, ``case``, ``format`` (five
+# font steps), ``quote`` and ``wrap``, and each step reads the element's attributes again to
+# find, almost always, that it has nothing to do. An element's attributes do not change, so
+# which steps apply is worked out once per element; the steps that apply run as before.
+
+_FORMATTING = (("font-style", "normal", "font_style"),
+               ("font-variant", "normal", "font_variant"),
+               ("font-weight", "normal", "font_weight"),
+               ("text-decoration", "none", "text_decoration"),
+               ("vertical-align", "baseline", "vertical_align"))
+_FORMAT_STEPS: dict[Any, tuple[str, ...]] = {}
+_AFFIXED: dict[Any, bool] = {}
+_QUOTED: dict[Any, bool] = {}
+_CASED: dict[Any, bool] = {}
+_STRIPPED: dict[Any, bool] = {}
+_MACROS: dict[tuple[Any, str], Any] = {}
+
+
+def _format(self: Any, string: Any) -> Any:
+    if isinstance(string, (int, float)):
+        string = str(string)
+    steps = _FORMAT_STEPS.get(self)
+    if steps is None:
+        steps = _FORMAT_STEPS[self] = tuple(
+            method for attribute, default, method in _FORMATTING
+            if self.get(attribute, default) != default)
+    for method in steps:
+        string = getattr(self, method)(string)
+    return string
+
+
+def _wrap(self: Any, string: Any) -> Any:
+    """Without a prefix or suffix, ``Affixed.wrap`` returns its text (the seam checks and
+    the additions of ``""`` leave it as it is)."""
+    affixed = _AFFIXED.get(self)
+    if affixed is None:
+        affixed = _AFFIXED[self] = bool(self.get("prefix") or self.get("suffix"))
+    if string is None or not affixed:
+        return string
+    return _ORIGINALS[(model.Affixed, "wrap")](self, string)
+
+
+def _quote(self: Any, string: Any) -> Any:
+    quoted = _QUOTED.get(self)
+    if quoted is None:
+        # citeproc-py reads this option on every call, quoted or not, and fails where a
+        # locale lacks it; reading it once keeps that failure
+        self.get_locale_option("punctuation-in-quote").lower()
+        quoted = _QUOTED[self] = self.get("quotes", "false").lower() == "true"
+    if not quoted:
+        return string
+    return _ORIGINALS[(model.Quoted, "quote")](self, string)
+
+
+def _case(self: Any, text: Any, language: Any = None) -> Any:
+    cased = _CASED.get(self)
+    if cased is None:
+        cased = _CASED[self] = self.get("text-case") is not None
+    if not cased:
+        return text
+    return _ORIGINALS[(model.TextCased, "case")](self, text, language)
+
+
+def _strip_periods(self: Any, string: Any) -> Any:
+    stripped = _STRIPPED.get(self)
+    if stripped is None:
+        stripped = _STRIPPED[self] = self.get("strip-periods", "false").lower() == "true"
+    if not stripped:
+        return string
+    return _ORIGINALS[(model.StrippedPeriods, "strip_periods")](self, string)
+
+
+def _get_macro(self: Any, name: str) -> Any:
+    key = (_get_root(self), name)
+    macro = _MACROS.get(key)
+    if macro is None:
+        macro = _MACROS[key] = _ORIGINALS[(model.CitationStylesElement, "get_macro")](self, name)
+    return macro
+
+
 def apply() -> None:
     """Install the memoised methods (idempotent)."""
     if _ORIGINALS:
@@ -220,7 +306,13 @@ def apply() -> None:
                                    (base, "get_root", _get_root),
                                    (model.SomewhatObjectifiedElement, "__getattr__", _child),
                                    (base, "get_formatter", _get_formatter),
-                                   (model.Locale, "get_option", _locale_get_option)):
+                                   (model.Locale, "get_option", _locale_get_option),
+                                   (model.Formatted, "format", _format),
+                                   (model.Affixed, "wrap", _wrap),
+                                   (model.Quoted, "quote", _quote),
+                                   (model.TextCased, "case", _case),
+                                   (model.StrippedPeriods, "strip_periods", _strip_periods),
+                                   (base, "get_macro", _get_macro)):
         _ORIGINALS[(cls, name)] = vars(cls)[name]
         setattr(cls, name, replacement)
     for cls in _classes_defining("calls_variable"):
@@ -237,5 +329,6 @@ def restore() -> None:
     _XPATH_CACHE.clear()
     _CALLS_VARIABLE_CACHE.clear()
     for cache in (_BRANCH_CACHE, _CHOOSE_PLAN, _ROOT_CACHE, _CHILD_CACHE,
-                  _LOCALE_OPTION_CACHE):
+                  _LOCALE_OPTION_CACHE, _FORMAT_STEPS, _AFFIXED, _QUOTED, _CASED, _STRIPPED,
+                  _MACROS):
         cache.clear()

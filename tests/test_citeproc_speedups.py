@@ -148,3 +148,20 @@ def test_items_of_many_shapes_render_as_without_the_speedups(shaped):
     finally:
         citeproc_speedups.apply()
     assert fast == slow
+
+
+def test_stripped_periods_render_as_without_the_speedups():
+    """No default style strips periods; Cite Them Right strips them from "vol." and "ed."."""
+    book = {"id": "b", "type": "book", "title": "Papers", "edition": "2", "publisher": "Kremlin",
+            "number-of-volumes": "3", "issued": {"date-parts": [[2001]]},
+            "author": [{"family": "Li", "given": "Wei"}]}
+    try:
+        citeproc_speedups.apply()
+        renderer = CitationRenderer(["harvard-cite-them-right"])
+        fast = outcome(renderer, book)
+        citeproc_speedups.restore()
+        slow = outcome(renderer, book)
+    finally:
+        citeproc_speedups.apply()
+    assert fast == slow
+    assert "(3 vol)" in fast[0]
