@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,8 +141,18 @@ def asset(name: str) -> str:
 
 def relative_url(from_page: str, to_path: str, fragment: str = "") -> str:
     """The link from output page ``from_page`` to output path ``to_path``."""
-    url = _relative(posixpath.dirname(from_page) or ".", to_path)
-    return f"{url}#{fragment}" if fragment else url
+    return links_from(from_page)(to_path, fragment)
+
+
+def links_from(from_page: str) -> Callable[[str, str], str]:
+    """:func:`relative_url` from one page, whose folder is found once (a listing page
+    links to thousands of paths)."""
+    start = posixpath.dirname(from_page) or "."
+
+    def link(to_path: str, fragment: str = "") -> str:
+        url = _relative(start, to_path)
+        return f"{url}#{fragment}" if fragment else url
+    return link
 
 
 @lru_cache(maxsize=65536)

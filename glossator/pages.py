@@ -164,8 +164,7 @@ class PageRenderer:
                 url = inv.absolute_url(config.base_url, to)
                 return f"{url}#{fragment}" if fragment else url
         else:
-            def rel(to: str, fragment: str = "") -> str:
-                return inv.relative_url(path, to, fragment)
+            rel = inv.links_from(path)
         assets = {name: rel(inv.asset(name)) for name in self.theme.asset_names}
         page = {"path": path, "kind": kind, "title": title,
                 "url": inv.absolute_url(config.base_url, path),

@@ -63,7 +63,10 @@ class Theme:
         self.env = jinja2.Environment(loader=loader, autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
                                       lstrip_blocks=True, keep_trailing_newline=True,
-                                      bytecode_cache=_compiled_templates(compiled_dir))
+                                      bytecode_cache=_compiled_templates(compiled_dir),
+                                      # a Theme lasts one build (the live preview makes a new
+                                      # one when a template changes): no stat per use
+                                      auto_reload=False)
         self._static: dict[str, Path] | None = None
         self._fingerprint: str | None = None
 

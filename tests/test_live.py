@@ -129,6 +129,22 @@ def test_editors_own_files_need_no_build(preview):
     assert live.edited_stems([str(preview.root / "theme/templates/base.html")]) is None
 
 
+def test_a_theme_edit_is_shown_by_the_next_preview_build(preview, tmp_path):
+    """A theme lasts one build (its templates are not checked for changes on each use):
+    an edited template must reach the pages through the full build that the edit starts."""
+    footer = preview.root / "theme/templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text("<footer>First footer</footer>\n", encoding="utf-8")
+    assert preview.pages(frozenset({str(footer)})) == []
+    assert "First footer" in (preview.output / "letter-1/index.html").read_text("utf-8")
+    footer.write_text("<footer>Second footer</footer>\n", encoding="utf-8")
+    assert preview.pages(frozenset({str(footer)})) == []
+    page = (preview.output / "letter-1/index.html").read_text("utf-8")
+    assert "Second footer" in page and "First footer" not in page
+    assert "Second footer" in (preview.output / "index.html").read_text("utf-8")
+    assert_clean(preview, tmp_path)
+
+
 def test_a_broken_edit_reports_and_publishes_nothing_then_recovers(preview, tmp_path):
     before = snapshot(preview.output)
     problems = edit(preview, "annotations/letter-3.yaml", "was quiet, and the Beacon",
