@@ -130,7 +130,14 @@ def survivors_frozen() -> Iterator[None]:
     the 8–10 s the load took at N = 5,000. Set aside, each object is scanned by one full
     collection at most. A reference cycle among them that becomes garbage during the build
     is freed when the build ends (``gc.unfreeze``, everything back in the oldest
-    generation), as a long-running ``serve`` needs."""
+    generation), as a long-running ``serve`` needs.
+
+    A program that calls :func:`build` after freezing objects of its own keeps them frozen:
+    ``gc.unfreeze`` cannot tell its objects from ours, so then nothing is set aside."""
+    if gc.get_freeze_count():
+        yield
+        return
+
     def freeze_after_full_collection(phase: str, info: dict[str, int]) -> None:
         if phase == "stop" and info["generation"] == 2:
             gc.freeze()

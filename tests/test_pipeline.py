@@ -327,6 +327,19 @@ def test_objects_that_survive_a_full_collection_are_set_aside_until_the_build_en
                    for cb in gc.callbacks)
 
 
+def test_objects_a_host_program_froze_stay_frozen() -> None:
+    gc.freeze()  # a program that embeds Glossator froze its own objects before the build
+    try:
+        theirs = gc.get_freeze_count()
+        assert theirs > 0
+        with survivors_frozen():
+            gc.collect()
+            assert gc.get_freeze_count() == theirs  # nothing of the build set aside
+        assert gc.get_freeze_count() == theirs  # and theirs not given back
+    finally:
+        gc.unfreeze()
+
+
 def test_a_failed_build_also_gives_the_set_aside_objects_back(
         make_site: Callable[..., Path]) -> None:
     site = make_site()
