@@ -212,10 +212,8 @@ def _locale_get_option(self: Any, name: str) -> Any:
 
 
 # --- steps that would change nothing, skipped ------------------------------------------------
-# Every rendered element passes its text through ``strip_periods``, ``case``, ``format`` (five
-# font steps), ``quote`` and ``wrap``, and each step reads the element's attributes again to
-# find, almost always, that it has nothing to do. An element's attributes do not change, so
-# which steps apply is worked out once per element; the steps that apply run as before.
+# An element's attributes do not change: whether each step applies is worked out once per
+# element, and a step that applies runs as citeproc-py (with the fixes) runs it.
 
 _FORMATTING = (("font-style", "normal", "font_style"),
                ("font-variant", "normal", "font_variant"),
