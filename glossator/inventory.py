@@ -139,14 +139,9 @@ def asset(name: str) -> str:
     return f"{ASSETS}/{name}"
 
 
-def relative_url(from_page: str, to_path: str, fragment: str = "") -> str:
-    """The link from output page ``from_page`` to output path ``to_path``."""
-    return links_from(from_page)(to_path, fragment)
-
-
 def links_from(from_page: str) -> Callable[[str, str], str]:
-    """:func:`relative_url` from one page, whose folder is found once (a listing page
-    links to thousands of paths)."""
+    """The relative links from output page ``from_page``: ``link(to_path, fragment="")``;
+    the page's folder is found once (a listing page links to thousands of paths)."""
     start = posixpath.dirname(from_page) or "."
 
     def link(to_path: str, fragment: str = "") -> str:
