@@ -37,15 +37,15 @@ KeyPath = tuple[Any, ...]
 # What neither an HTML page nor an XML feed may hold: C0 controls but tab and line feed (and
 # carriage return, which reading turns into line feeds), DEL, C1 controls, surrogates and
 # the noncharacters. Refused in every input, raw or written as a YAML escape ("\x01").
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                             + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
-                                       for plane in range(17)) + "]")
+_FORBIDDEN_BMP_RANGES = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+_ASTRAL_NONCHARACTERS = "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                for plane in range(1, 17))
+FORBIDDEN_CHARS = re.compile("[" + _FORBIDDEN_BMP_RANGES + _ASTRAL_NONCHARACTERS + "]")
 # The same without the noncharacters beyond the first plane (U+1FFFE, U+1FFFF … U+10FFFF),
 # whose class makes a search about eight times slower; enough for a text that holds no
 # character beyond the first plane: one in ASCII, or a file whose UTF-8 holds no such
 # noncharacter (F0–F4, then 8F, 9F, AF or BF, then BF, then BE or BF).
-_FORBIDDEN_IN_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-                               "\ufdd0-\ufdef\ufffe\uffff]")
+_FORBIDDEN_IN_BMP = re.compile("[" + _FORBIDDEN_BMP_RANGES + "]")
 _ASTRAL_NONCHARACTER_UTF8 = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 MAX_REPORTED_CHARS = 5
 
