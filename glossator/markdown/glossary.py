@@ -160,9 +160,14 @@ class GlossaryMatcher:
         lowered = key.lower() if any(p.lowered for p in self.patterns) else key
         # (a text with such a letter still has one lower-cased: tests/test_glossary_linking.py)
         if lowered is not key and (len(lowered) != len(key) or _SPECIAL_FOLDS.search(lowered)):
-            return [(p, key) if not p.lowered else (self._ignoring_case, key)  # type: ignore
-                    for p in self.patterns]
+            return self._searches_ignoring_case(key)
         return [(p, lowered if p.lowered else key) for p in self.patterns]
+
+    def _searches_ignoring_case(self, key: str) -> list[tuple[_TermPattern, str]]:
+        """Each pattern with ``key`` as written; the case-insensitive spellings searched for
+        with re.IGNORECASE."""
+        return [(p, key) if not p.lowered else (self._ignoring_case, key)  # type: ignore
+                for p in self.patterns]
 
     @staticmethod
     def _search(pattern: _TermPattern, key: str, pos: int) -> re.Match | None:
