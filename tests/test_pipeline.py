@@ -332,10 +332,14 @@ def test_objects_a_host_program_froze_stay_frozen() -> None:
     try:
         theirs = gc.get_freeze_count()
         assert theirs > 0
+        kept = [_Cycle() for _ in range(100)]  # long-lived objects of the build
         with survivors_frozen():
             gc.collect()
-            assert gc.get_freeze_count() == theirs  # nothing of the build set aside
-        assert gc.get_freeze_count() == theirs  # and theirs not given back
+            # Nothing of the build set aside. The count is not compared for equality: a frozen
+            # object whose last reference goes away is freed all the same, and leaves the count.
+            assert gc.get_freeze_count() <= theirs < gc.get_freeze_count() + len(kept)
+        assert theirs - len(kept) < gc.get_freeze_count() <= theirs  # and theirs not given back
+        assert len(kept) == 100
     finally:
         gc.unfreeze()
 
