@@ -7,9 +7,8 @@ written. ``commit`` then, under the build lock ``<site>/.glossator-lock``, excha
 and output with ``renameat2(RENAME_EXCHANGE)`` on Linux, so the output path never disappears
 (two renames where that is unavailable), and keeps the previous tree as ``.glossator-spare``:
 the next build empties it of its files and stages into its folders, since creating thousands
-of folders is the slowest part of staging on many filesystems (a first build leaves the empty
-folders of its output as the spare). If nothing changed, the output folder is not touched at
-all. Any failure before or during the swap leaves the output folder as it was and deletes
+of folders is the slowest part of staging on many filesystems (a first build has no previous
+tree, and leaves no spare). If nothing changed, the output folder is not touched at all. Any failure before or during the swap leaves the output folder as it was and deletes
 staging. Where a hard link is impossible (EXDEV, EPERM on some filesystems) an unchanged file
 is written again: same bytes, new inode and mtime.
 
@@ -428,8 +427,6 @@ class OutputWriter:
             self._swap()
             # the previous output: at old after two renames, at staging after an exchange
             self._keep_as_spare(self.old if os.path.lexists(self.old) else self.staging)
-            if not os.path.lexists(self.spare):  # there was no previous output
-                self._make_spare(folders)
         else:
             self._keep_as_spare(self.staging)  # the unused new tree (its folders, for later)
         _discard(self.staging)
@@ -466,16 +463,6 @@ class OutputWriter:
                 os.rmdir(os.path.join(self._staging_str, folder))
             except FileNotFoundError:
                 pass
-
-    def _make_spare(self, folders: set[str]) -> None:
-        """The folders of the new output, empty, as the next build's spare tree (made once,
-        after a first build, so that the first edit after it does not make them)."""
-        try:
-            _mkdir(str(self.spare))
-            for folder in sorted(folders, key=lambda f: f.count("/")):
-                _mkdir(os.path.join(str(self.spare), folder))
-        except OSError:
-            pass  # only an optimisation: the next build makes what is missing
 
     def _keep_as_spare(self, tree: Path) -> None:
         """Keep a tree that is no longer published as the next build's spare."""

@@ -159,11 +159,16 @@ def test_swap_uses_exchange_not_renames(site: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(writer, "_rename",
                         lambda a, b: (renames.append((a, b)), real_rename(a, b)))
     build(site, SECOND)
-    # besides the exchange, two renames: the spare tree (the first build made its folders)
-    # becomes staging, and the previous output becomes the next spare
+    # besides the exchange, one rename: the previous output becomes the spare tree (a first
+    # build leaves none)
+    assert [(a.name, b.name) for a, b in renames] == [(STAGING_NAME, SPARE_NAME)]
+    assert contents(site / "output") == {**SECOND, MARKER: b""}
+    renames.clear()
+    build(site, FIRST)
+    # and from then on two: the spare tree becomes staging, the previous output the next spare
     assert [(a.name, b.name) for a, b in renames] == [(SPARE_NAME, STAGING_NAME),
                                                       (STAGING_NAME, SPARE_NAME)]
-    assert contents(site / "output") == {**SECOND, MARKER: b""}
+    assert contents(site / "output") == {**FIRST, MARKER: b""}
 
 
 def test_exchange_fallback_to_two_renames(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,7 +182,7 @@ def test_exchange_fallback_to_two_renames(site: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(writer, "_rename", spy)
     result = build(site, SECOND)
     assert result.swapped
-    assert renames == [(SPARE_NAME, STAGING_NAME), ("output", OLD_NAME), (STAGING_NAME, "output"),
+    assert renames == [("output", OLD_NAME), (STAGING_NAME, "output"),
                        (OLD_NAME, SPARE_NAME)]  # the previous output kept as the spare tree
     assert contents(site / "output") == {**SECOND, MARKER: b""}
     assert_clean(site)
@@ -258,12 +263,23 @@ NESTED_2 = {"doc/a/index.html": b"a2", "doc/a/notes.json": b"n", "doc/b/index.ht
             "index.html": b"i1"}
 
 
-def test_a_first_build_leaves_the_folders_of_its_output_as_the_spare_tree(site: Path) -> None:
+def test_a_first_build_leaves_no_spare_tree_and_the_next_makes_its_folders(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A first build (a deployment's build is always one) spends nothing on a tree that only
+    # a later build could use: that build makes the folders it stages into.
     build(site, NESTED_1)
-    spare = site / SPARE_NAME
-    assert contents(spare) == {}
-    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
-        "doc", "doc/a", "doc/b", "doc/gone", "doc/gone/deep"]
+    assert not (site / SPARE_NAME).exists()
+    made: list[str] = []
+    for name in ("_mkdir", "_makedirs"):
+        real = getattr(writer, name)
+        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
+                                                                   real(path)))
+    build(site, NESTED_2)
+    staged = {os.path.relpath(path, site / STAGING_NAME) for path in made}
+    assert {"doc/a", "doc/b"} <= staged  # made by the second build
+    assert contents(site / "output") == {**NESTED_2, MARKER: b""}
+    assert contents(site / SPARE_NAME) == {**NESTED_1, MARKER: b""}  # the first output
+    assert_clean(site)
 
 
 def test_a_build_stages_into_the_folders_of_the_output_before_last(
