@@ -45,8 +45,9 @@ from .models import Annotations, Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
-from .workers import (NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask, default_jobs,
-                      init_loader, init_renderer, load_document, render_document, run_tasks)
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask,
+                      default_jobs, init_loader, init_renderer, load_document, render_document,
+                      run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
 
@@ -352,7 +353,7 @@ class _Build:
 
     def _run_loads(self, tasks: list[LoadTask]) -> None:
         results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
-                            initargs=(self.root.resolve(), self.config))
+                            initargs=(self.root.resolve(), self.config), batch=LOAD_BATCH)
         for result in results:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import errno
 import gc
+import operator
 import os
 import weakref
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Callable
 import pytest
 
 from conftest import STAGING, Run, snapshot, tree_bytes
-from glossator import writer
+from glossator import workers, writer
 from glossator.errors import BuildFailed
 from glossator.pipeline import BuildOptions, build, survivors_frozen
 
@@ -352,3 +353,40 @@ def test_a_failed_build_also_gives_the_set_aside_objects_back(
     with pytest.raises(BuildFailed):
         build(site, BuildOptions(search=False, jobs=1))
     assert gc.get_freeze_count() == 0 and gc.callbacks == callbacks
+
+
+# --- the process pool ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("batch", [1, 64])
+def test_tasks_in_a_pool_give_their_results_in_task_order(
+        batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list = []
+    windowed = workers._windowed
+
+    def spy(pool, function, tasks, *, window):  # what the main process hands the pool
+        return windowed(pool, function, (sent.append(t) or t for t in tasks), window=window)
+    monkeypatch.setattr(workers, "_windowed", spy)
+    tasks = iter(range(1000))  # an iterator, taken only as the pool has room
+    results = workers.run_tasks(operator.neg, tasks, count=1000, jobs=2, initializer=int,
+                                initargs=(), batch=batch)
+    assert list(results) == [-n for n in range(1000)]
+    if batch == 1:
+        assert sent == list(range(1000))
+    else:  # in batches, each of the two workers getting several
+        assert [n for group in sent for n in group] == list(range(1000))
+        assert {len(group) for group in sent[:-1]} == {64} and len(sent) == 16
+
+
+def test_a_batch_is_never_so_large_that_a_worker_goes_without(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list = []
+    windowed = workers._windowed
+
+    def spy(pool, function, tasks, *, window):
+        return windowed(pool, function, (sent.append(t) or t for t in tasks), window=window)
+    monkeypatch.setattr(workers, "_windowed", spy)
+    results = workers.run_tasks(operator.neg, list(range(40)), jobs=2, initializer=int,
+                                initargs=(), batch=64)
+    assert list(results) == [-n for n in range(40)]
+    # 40 tasks, 8 in flight: batches of 5, so that both workers have several
+    assert sent == [list(range(n, n + 5)) for n in range(0, 40, 5)]
