@@ -8,9 +8,10 @@ and output with ``renameat2(RENAME_EXCHANGE)`` on Linux, so the output path neve
 (two renames where that is unavailable), and keeps the previous tree as ``.glossator-spare``:
 the next build empties it of its files and stages into its folders, since creating thousands
 of folders is the slowest part of staging on many filesystems (a first build has no previous
-tree, and leaves no spare). If nothing changed, the output folder is not touched at all. Any failure before or during the swap leaves the output folder as it was and deletes
-staging. Where a hard link is impossible (EXDEV, EPERM on some filesystems) an unchanged file
-is written again: same bytes, new inode and mtime.
+tree, and leaves no spare). If nothing changed, the output folder is not touched at all. Any
+failure before or during the swap leaves the output folder as it was and deletes staging.
+Where a hard link is impossible (EXDEV, EPERM on some filesystems) an unchanged file is
+written again: same bytes, new inode and mtime.
 
 :class:`OutputPatch`, for a rebuild that changes a few files only (``glossator/patch.py``),
 replaces them in place instead, all or none, under the same lock and checks.
