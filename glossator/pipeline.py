@@ -45,9 +45,9 @@ from .models import Annotations, Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
-from .workers import (LOAD_BATCH, NOTE_TEMPLATE, LoadTask, RenderResult, RenderSetup, RenderTask,
-                      default_jobs, init_loader, init_renderer, load_document, render_document,
-                      run_tasks)
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
+                      RenderSetup, RenderTask, default_jobs, init_loader, init_renderer,
+                      load_document, render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
 
@@ -481,7 +481,7 @@ class _Build:
                 in_flight.append(tasks.popleft())
                 yield in_flight[-1]
         results = run_tasks(render_document, feed(), count=len(tasks), jobs=self.jobs,
-                            initializer=init_renderer, initargs=(setup,))
+                            initializer=init_renderer, initargs=(setup,), batch=RENDER_BATCH)
         for result in results:
             task = in_flight.popleft()
             self.diags.items.extend(result.diagnostics)
@@ -490,6 +490,8 @@ class _Build:
             for rel, same in result.staged.items():
                 sink.adopt(rel, same)
             stem = task.source.stem
+            # results come in task order (workers.run_tasks); the cache rows depend on it
+            assert result.summary is None or result.summary.source.stem == stem, "out of order"
             if result.page_only:
                 if result.summary is None:  # from its parts: its warnings, as when kept
                     self.diags.items.extend(self.summaries[stem].warnings)

@@ -44,6 +44,9 @@ SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs 
 # the main process spent 2.1 s on the pool's exchanges at N = 5,000, against 1.1-1.25 s with
 # 64 (the load phase: 5.2-5.4 s against 4.3-4.7 s, two runs each, alternated)
 LOAD_BATCH = 64
+# and per render task (about 18 ms each): the main process's share of the exchanges went from
+# 1.25 to 0.55 s at N = 1,000 (four builds each, alternated) and from 5.3 to 2.8 s at 5,000
+RENDER_BATCH = 4
 NOTE_TEMPLATE = "partials/note.html"  # rendered into the document's body, note by note
 
 

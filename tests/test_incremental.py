@@ -127,11 +127,12 @@ def test_every_incremental_build_equals_a_clean_build(tmp_path: Path) -> None:
         assert without_index(tree_bytes(site / "output")) == without_index(expected), name
 
 
-def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path) -> None:
-    one = make(tmp_path / "one")
-    two = make(tmp_path / "two")
-    assert run(one, jobs=1).rendered == DOCS
-    assert run(two, jobs=2).rendered == DOCS  # enough documents for a pool of 2
+@pytest.mark.parametrize("count", [DOCS, 40])  # 40: loads and renders go in batches of 5, 4
+def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path, count: int) -> None:
+    one = make(tmp_path / "one", count)
+    two = make(tmp_path / "two", count)
+    assert run(one, jobs=1).rendered == count
+    assert run(two, jobs=2).rendered == count  # enough documents for a pool of 2
     assert tree_bytes(one / "output") == tree_bytes(two / "output")
 
 
