@@ -211,7 +211,7 @@ def _links(body: str, terms: list[Term], mode: str = "first"):
     tokens = make_markdown().parse(body)
     anchor = build_anchor_text(tokens)
     used: set[str] = set()
-    links = link_terms(tokens, anchor.text, GlossaryMatcher(terms), mode=mode, used=used)
+    links = link_terms(tokens, anchor.match, GlossaryMatcher(terms), mode=mode, used=used)
     return [(anchor.text[link.start:link.end], link.term_id) for link in links], used, tokens
 
 
@@ -220,6 +220,15 @@ def test_text_runs_stop_at_markup_links_and_headings() -> None:
     build_anchor_text(tokens)
     runs = ["".join(t.content or " " for t in run) for run in text_runs(tokens)]
     assert runs == ["a ", "b", " c d ", " f ", " h"]
+
+
+@pytest.mark.parametrize("body", ["foo**Beacon**", "**Beacon**s", "x`code`Beacon y",
+                                  "the *Beacon*master", "a [b](x)Beacon"])
+def test_each_run_of_text_is_searched_as_a_text_of_its_own(body: str) -> None:
+    # The body's text is keyed once, but a run's ends are word boundaries whatever the
+    # anchor text holds next to them ("fooBeacon", "Beacons", "codeBeacon").
+    links, _, _ = _links(body, [term("Beacon")])
+    assert links == [("Beacon", "beacon")]
 
 
 def test_link_terms_first_per_entry_and_used_ids() -> None:

@@ -95,5 +95,5 @@ def render_fragment(md: MarkdownIt, text: str, *, where: Where, glossary: Glossa
 def _links(tokens, anchor: AnchorText, glossary: GlossaryLinking | None) -> list:
     if glossary is None or glossary.matcher is None:
         return []
-    return link_terms(tokens, anchor.text, glossary.matcher, mode=glossary.mode,
+    return link_terms(tokens, anchor.match, glossary.matcher, mode=glossary.mode,
                       used=glossary.used)

@@ -52,7 +52,7 @@ class AnchorContext:
 def anchor_notes(anchor: AnchorText, notes: list[Note], *, source_path: str, body_line: int,
                  diags: Diagnostics) -> list[Span]:
     """Anchor every note; return the spans numbered in reading order."""
-    ctx = AnchorContext(anchor, MatchText.of(anchor.text), source_path, body_line)
+    ctx = AnchorContext(anchor, anchor.match, source_path, body_line)
     spans = []
     for order, note in enumerate(notes):
         span = _anchor_one(ctx, note, diags)

@@ -13,10 +13,13 @@ start offset; and, for error messages, which body line each offset comes from.
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
+
+from .matching import MatchText
 
 TEXT_TYPES = frozenset({"text", "code_inline"})
 BREAK_TYPES = frozenset({"softbreak", "hardbreak"})
@@ -28,6 +31,11 @@ class AnchorText:
     text: str
     # (anchor offset, 0-based body line) breakpoints, ascending, for line lookups
     line_marks: list[tuple[int, int]] = field(default_factory=list)
+
+    @functools.cached_property
+    def match(self) -> MatchText:
+        """The text keyed for matching, once for anchoring and glossary linking alike."""
+        return MatchText.of(self.text)
 
     def line_of(self, offset: int) -> int:
         """0-based line of the Markdown body from which the character at ``offset`` comes."""

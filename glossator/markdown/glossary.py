@@ -14,6 +14,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from markdown_it.token import Token
 
@@ -170,18 +171,20 @@ class GlossaryMatcher:
                 for p in self.patterns]
 
     @staticmethod
-    def _search(pattern: _TermPattern, key: str, pos: int) -> re.Match | None:
-        """The first match at or after ``pos`` with a word boundary on both sides."""
-        match = pattern.quick.search(key, pos)
+    def _search(pattern: _TermPattern, key: str, pos: int, begin: int,
+                end: int) -> re.Match | None:
+        """The first match at or after ``pos`` with a word boundary on both sides, in
+        ``key[begin:end]`` taken as a text of its own (its ends are boundaries)."""
+        match = pattern.quick.search(key, pos, end)
         while match is not None:
-            start, end = match.span()
-            if not (start and _is_word_char(key[start - 1])):
-                if end == len(key) or not _is_mark(key[end]):
+            start, stop = match.span()
+            if not (start > begin and _is_word_char(key[start - 1])):
+                if stop == end or not _is_mark(key[stop]):
                     return match
-                strict = pattern.strict().match(key, start)
+                strict = pattern.strict().match(key, start, end)
                 if strict is not None:
                     return strict
-            match = pattern.quick.search(key, start + 1)
+            match = pattern.quick.search(key, start + 1, end)
         return None
 
     def term_id(self, matched: str) -> str | None:
@@ -192,25 +195,34 @@ class GlossaryMatcher:
         if not self.patterns or not text:
             return []
         mt = MatchText.of(text)
+        return self.finder(mt)(0, len(mt.key))
+
+    def finder(self, mt: MatchText) -> Callable[[int, int], list[Link]]:
+        """``find`` for pieces of one text: the matches in its key's ``[begin, end)``, as if
+        that piece were a text of its own (offsets into ``mt.text``). The text is keyed and
+        lower-cased once, not once per piece (a body has about a hundred runs of text)."""
         key = mt.key
-        searches = self._searches(key)
-        found: list[Link] = []
-        pos = 0
-        nexts: list[re.Match | None] = [self._search(p, searched, pos)
-                                        for p, searched in searches]
-        while True:
-            live = [m for m in nexts if m is not None]
-            if not live:
-                return found
-            best = min(live, key=lambda m: (m.start(), -m.end()))
-            start, end = best.span()
-            term_id = self.term_id(key[start:end])  # as written (a search may be lower-cased)
-            if term_id is not None:
-                found.append(Link(mt.to_orig_start(start), mt.to_orig_end(end), term_id))
-            pos = end
-            nexts = [m if m is not None and m.start() >= pos else
-                     (self._search(p, searched, pos) if m is not None else None)
-                     for (p, searched), m in zip(searches, nexts)]
+        searches = self._searches(key) if self.patterns else []
+
+        def find(begin: int, end: int) -> list[Link]:
+            found: list[Link] = []
+            pos = begin
+            nexts: list[re.Match | None] = [self._search(p, searched, pos, begin, end)
+                                            for p, searched in searches]
+            while True:
+                live = [m for m in nexts if m is not None]
+                if not live:
+                    return found
+                best = min(live, key=lambda m: (m.start(), -m.end()))
+                start, stop = best.span()
+                term_id = self.term_id(key[start:stop])  # as written (a search may be lowered)
+                if term_id is not None:
+                    found.append(Link(mt.to_orig_start(start), mt.to_orig_end(stop), term_id))
+                pos = stop
+                nexts = [m if m is not None and m.start() >= pos else
+                         (self._search(p, searched, pos, begin, end) if m is not None else None)
+                         for (p, searched), m in zip(searches, nexts)]
+        return find
 
 
 # Which inline runs may hold glossary links ------------------------------------------------
@@ -252,24 +264,26 @@ def _runs_in(children: list[Token]) -> list[list[Token]]:
     return runs
 
 
-def link_terms(tokens: list[Token], anchor_text: str, matcher: GlossaryMatcher, *,
+def link_terms(tokens: list[Token], anchor: MatchText, matcher: GlossaryMatcher, *,
                mode: str = "first", used: set[str] | None = None) -> list[Link]:
     """Glossary links of one context (a body, an introduction, a note), in anchor offsets.
 
-    ``mode`` is ``first`` (only the first match of each entry in this context) or ``all``.
-    ``used`` collects the term ids linked.
+    ``anchor`` is the context's anchor text, keyed (``AnchorText.match``); each run of text
+    is searched on its own. ``mode`` is ``first`` (only the first match of each entry in
+    this context) or ``all``. ``used`` collects the term ids linked.
     """
     linked: set[str] = set()
     links: list[Link] = []
+    find = matcher.finder(anchor)
     for run in text_runs(tokens):
         start = run[0].meta["anchor"]
         last = run[-1]
         end = last.meta["anchor"] + (1 if last.type == "softbreak" else len(last.content))
-        for link in matcher.find(anchor_text[start:end]):
+        for link in find(anchor.to_key(start), anchor.to_key(end)):
             if mode == "first" and link.term_id in linked:
                 continue
             linked.add(link.term_id)
-            links.append(Link(start + link.start, start + link.end, link.term_id))
+            links.append(link)
     if used is not None:
         used |= linked
     return links
