@@ -263,17 +263,23 @@ NESTED_2 = {"doc/a/index.html": b"a2", "doc/a/notes.json": b"n", "doc/b/index.ht
             "index.html": b"i1"}
 
 
+def folders_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders the writer makes from now on, as they are made."""
+    made: list[str] = []
+    for name in ("_mkdir", "_makedirs"):
+        real = getattr(writer, name)
+        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
+                                                                   real(path)))
+    return made
+
+
 def test_a_first_build_leaves_no_spare_tree_and_the_next_makes_its_folders(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A first build (a deployment's build is always one) spends nothing on a tree that only
     # a later build could use: that build makes the folders it stages into.
     build(site, NESTED_1)
     assert not (site / SPARE_NAME).exists()
-    made: list[str] = []
-    for name in ("_mkdir", "_makedirs"):
-        real = getattr(writer, name)
-        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
-                                                                   real(path)))
+    made = folders_made(monkeypatch)
     build(site, NESTED_2)
     staged = {os.path.relpath(path, site / STAGING_NAME) for path in made}
     assert {"doc/a", "doc/b"} <= staged  # made by the second build
@@ -288,11 +294,7 @@ def test_a_build_stages_into_the_folders_of_the_output_before_last(
     build(site, NESTED_1 | {"index.html": b"i2"})  # the first output becomes the spare tree
     assert contents(site / SPARE_NAME) == {**NESTED_1, MARKER: b""}
     (site / SPARE_NAME / "doc" / "a" / "stray.html").write_bytes(b"not ours")
-    made: list[str] = []
-    for name in ("_mkdir", "_makedirs"):
-        real = getattr(writer, name)
-        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
-                                                                   real(path)))
+    made = folders_made(monkeypatch)
     result = build(site, NESTED_2)
     assert made == []  # every folder came from the spare tree
     assert result.swapped and result.removed == ["doc/gone/deep/index.html"]
@@ -327,11 +329,7 @@ def test_a_build_that_stops_keeps_its_staging_as_the_spare(
     assert snapshot(site / "output") == before
     assert_clean(site)
     assert contents(site / SPARE_NAME) == {"doc/a/index.html": b"a3"}  # folders, and a file
-    made: list[str] = []
-    for name in ("_mkdir", "_makedirs"):
-        real = getattr(writer, name)
-        monkeypatch.setattr(writer, name, lambda path, real=real: (made.append(str(path)),
-                                                                   real(path)))
+    made = folders_made(monkeypatch)
     build(site, NESTED_1)
     assert made == []  # every folder came from the spare tree, emptied of its file
     assert contents(site / "output") == {**NESTED_1, MARKER: b""}
