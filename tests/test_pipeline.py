@@ -357,15 +357,21 @@ def test_a_failed_build_also_gives_the_set_aside_objects_back(
 
 # --- the process pool ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("batch", [1, 64])
-def test_tasks_in_a_pool_give_their_results_in_task_order(
-        batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def sent_to_pool(monkeypatch: pytest.MonkeyPatch) -> list:
+    """What the main process hands the pool from now on (tasks, or batches of them)."""
     sent: list = []
     windowed = workers._windowed
 
-    def spy(pool, function, tasks, *, window):  # what the main process hands the pool
+    def spy(pool, function, tasks, *, window):
         return windowed(pool, function, (sent.append(t) or t for t in tasks), window=window)
     monkeypatch.setattr(workers, "_windowed", spy)
+    return sent
+
+
+@pytest.mark.parametrize("batch", [1, 64])
+def test_tasks_in_a_pool_give_their_results_in_task_order(
+        batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent = sent_to_pool(monkeypatch)
     tasks = iter(range(1000))  # an iterator, taken only as the pool has room
     results = workers.run_tasks(operator.neg, tasks, count=1000, jobs=2, initializer=int,
                                 initargs=(), batch=batch)
@@ -379,12 +385,7 @@ def test_tasks_in_a_pool_give_their_results_in_task_order(
 
 def test_a_batch_is_never_so_large_that_a_worker_goes_without(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    sent: list = []
-    windowed = workers._windowed
-
-    def spy(pool, function, tasks, *, window):
-        return windowed(pool, function, (sent.append(t) or t for t in tasks), window=window)
-    monkeypatch.setattr(workers, "_windowed", spy)
+    sent = sent_to_pool(monkeypatch)
     results = workers.run_tasks(operator.neg, list(range(40)), jobs=2, initializer=int,
                                 initargs=(), batch=64)
     assert list(results) == [-n for n in range(40)]
