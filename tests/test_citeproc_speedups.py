@@ -165,3 +165,108 @@ def test_stripped_periods_render_as_without_the_speedups():
         citeproc_speedups.apply()
     assert fast == slow
     assert "(3 vol)" in fast[0]
+
+
+# --- children that cannot print anything, skipped ------------------------------------------------
+# A style written for the edge cases of that rule: a group of terms alone (it prints, with no
+# variable in it), a number of ``page-first`` (read from ``page``), a short form, a group of a
+# term and a missing variable met inside a substitute (rendered there without the skip, where
+# citeproc-py's count of the variables it calls must still be right), a macro, a generated
+# variable.
+
+EDGE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Edge cases</title><id>edge-cases</id><updated>2026-11-28T00:00:00+00:00</updated></info>
+  <macro name="short-title"><text variable="title" form="short" font-style="italic"/></macro>
+  <macro name="edition">
+    <group delimiter=" "><number variable="edition" form="ordinal"/><text term="edition"/></group>
+  </macro>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography>
+    <layout delimiter="; ">
+      <group delimiter=" "><text term="in"/><text value="[terms only]"/></group>
+      <number variable="page-first" prefix="p. "/>
+      <text variable="page-first" prefix="from "/>
+      <text macro="edition"/>
+      <names variable="author">
+        <name/>
+        <substitute>
+          <group delimiter=" "><text term="in"/><text variable="container-title"/></group>
+          <names variable="editor"/>
+          <text variable="title"/>
+        </substitute>
+      </names>
+      <text macro="short-title"/>
+      <choose>
+        <if variable="DOI"><text variable="DOI" prefix="doi:"/></if>
+        <else><text term="no date"/></else>
+      </choose>
+      <group delimiter=", "><text variable="URL"/><text variable="year-suffix"/></group>
+      <group><text variable="citation-number"/></group>
+    </layout>
+  </bibliography>
+</style>
+"""
+
+EDGE_ITEMS = [
+    {"type": "book", "title": "A joint statement"},
+    {"type": "book", "title": "A joint statement", "title-short": "Statement",
+     "author": [PERSONS[0]], "page": "10-20", "edition": "2", "DOI": "10.1000/xyz"},
+    {"type": "chapter", "title": "Who are we?", "container-title": "Annotated Statements",
+     "page": "7", "URL": "https://example.org/a/"},
+    {"type": "chapter", "title": "Who are we?", "editor": [PERSONS[1]], "edition": "3"},
+]
+
+
+def edge_outcomes(style_path: Path) -> list[list[str] | str]:
+    from citeproc import CitationStylesStyle
+    from citeproc.source.json import CiteProcJSON
+
+    from glossator.citations import _bibliography_entry
+
+    style = CitationStylesStyle(str(style_path), validate=False)
+    found: list[list[str] | str] = []
+    for n, item in enumerate(EDGE_ITEMS):
+        key = f"edge-{n}"
+        try:
+            found.append([_bibliography_entry(style, CiteProcJSON([dict(item, id=key)]), key)])
+        except ValueError as error:
+            found.append(repr(error))
+    return found
+
+
+def test_children_that_cannot_print_are_skipped_without_changing_the_output(tmp_path):
+    path = tmp_path / "edge-cases.csl"
+    path.write_text(EDGE_STYLE, encoding="utf-8")
+    CitationRenderer([])  # the fixes and the speedups, as in a build
+    try:
+        fast = edge_outcomes(path)
+        citeproc_speedups.restore()
+        slow = edge_outcomes(path)
+    finally:
+        citeproc_speedups.apply()
+    assert fast == slow
+    first, second, third, fourth = (row[0] for row in fast)
+    assert "in [terms only]" in first and "p. 10" in second and "from 10" in second
+    assert "<i>Statement</i>" in second and "in Annotated Statements" in third
+    assert "Vladimir Putin" in fourth or "Putin" in fourth
+
+
+def test_children_whose_variables_are_all_missing_are_not_rendered(renderer, monkeypatch):
+    """Work, not time: how many times a ``cs:text`` is rendered for the fixtures."""
+    def count_texts() -> int:
+        calls = []
+        original = model.Text.render
+
+        def counting(self, *args, **kwargs):
+            calls.append(1)
+            return original(self, *args, **kwargs)
+        with monkeypatch.context() as patch:
+            patch.setattr(model.Text, "render", counting)
+            render_all(renderer)
+        return len(calls)
+    citeproc_speedups.restore()
+    slow = count_texts()
+    citeproc_speedups.apply()
+    fast = count_texts()
+    assert slow > 1000 and fast * 4 < slow * 3
