@@ -108,11 +108,17 @@ class DocumentSummary:
 
 
 def first_words(text: str, limit: int = 160) -> str:
-    """The start of ``text``, cut at a word, for descriptions."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
+    """The start of ``text``, cut at a word, for descriptions. Only as much of ``text`` is
+    read as the description needs: with its whitespace collapsed, a prefix of the text is a
+    prefix of the whole text collapsed (its last word perhaps cut short)."""
+    size = 2 * limit
+    while True:
+        words = " ".join(text[:size].split())
+        if len(words) > limit:
+            return words[:limit].rsplit(" ", 1)[0] + "…"
+        if size >= len(text):
+            return words
+        size *= 4
 
 
 @dataclass

@@ -17,8 +17,11 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator.config import SiteConfig
+from glossator.documents import first_words
 from glossator.metadata import head_tags, highwire_date, json_ld, script_json
 from glossator.models import Author, PartialDate, Source, Via
 
@@ -184,3 +187,27 @@ def test_built_pages_carry_the_metadata(tmp_path):
     assert json.loads(head.scripts[-1])["isBasedOn"]["publisher"]["name"] == (
         "U.S. Department of State")
     assert '<link rel="alternate" type="application/ld+json" href="annotations.jsonld"' in page
+
+
+# --- a description made from the text, when the source has no summary --------------------------
+
+def _first_words_of_whole(text: str, limit: int = 160) -> str:
+    """The definition: the whole text with its whitespace collapsed, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab \n\t\u00a0\u2028é"), max_size=3000),
+       st.integers(1, 200))
+def test_a_description_reads_only_the_start_of_the_text_as_it_needs(text, limit):
+    assert first_words(text, limit) == _first_words_of_whole(text, limit)
+
+
+def test_a_description_after_long_whitespace_is_found():
+    """A prefix that collapses to too little is grown until it does not."""
+    text = "Lead" + " " * 5000 + "word " * 100
+    assert first_words(text) == _first_words_of_whole(text)
+    assert first_words(text).startswith("Lead word word") and first_words(text).endswith("…")
