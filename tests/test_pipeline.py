@@ -383,6 +383,18 @@ def test_tasks_in_a_pool_give_their_results_in_task_order(
         assert {len(group) for group in sent[:-1]} == {64} and len(sent) == 16
 
 
+def test_a_worker_sets_its_objects_aside_from_garbage_collection_after_its_set_up() -> None:
+    """A worker's objects live as long as the worker: full collections need not scan them.
+    The main process's own objects are left as they are, pool or not."""
+    frozen = gc.get_freeze_count()
+    in_pool = list(workers.run_tasks(operator.call, [gc.get_freeze_count] * 40, jobs=2,
+                                     initializer=int, initargs=()))
+    assert len(in_pool) == 40 and min(in_pool) > 10_000  # its modules, at least
+    serial = list(workers.run_tasks(operator.call, [gc.get_freeze_count] * 3, jobs=1,
+                                    initializer=int, initargs=()))
+    assert serial == [frozen] * 3 and gc.get_freeze_count() == frozen
+
+
 def test_a_batch_is_never_so_large_that_a_worker_goes_without(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sent = sent_to_pool(monkeypatch)
