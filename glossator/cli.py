@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
+from . import forkserver
 from .errors import ERROR, BuildFailed, Diagnostics
-from .pipeline import BuildOptions, BuildReport, build
 from .scaffold import ScaffoldError, init_site, new_source
+
+if TYPE_CHECKING:
+    from .pipeline import BuildReport
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
 
@@ -79,10 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.site = Path(extra[0])  # the site folder after the options (argparse cannot)
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.verb in ("build", "check", "serve"):
+        # the workers' server imports on one core while this process imports on the other
+        forkserver.start_early(args.site, args.jobs)
     try:
         if args.verb in ("build", "check"):
             return _build(args)
         if args.verb == "serve":
+            from .pipeline import BuildOptions
             from .preview import serve  # imports watchdog only when serving
             options = BuildOptions(drafts=args.drafts, jobs=args.jobs)
             return serve(args.site.resolve(), options, port=args.port,
@@ -102,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .pipeline import BuildOptions, build
     root = args.site.resolve()
     options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
                            strict=args.strict, check_only=args.verb == "check",

@@ -35,6 +35,7 @@ from .docpage import prune_parts
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
+from .forkserver import default_jobs
 from .inventory import Inventory, find_inputs
 from .live import SiteState
 from .patch import patch_build
@@ -46,8 +47,8 @@ from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neigh
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
-                      RenderSetup, RenderTask, default_jobs, init_loader, init_renderer,
-                      load_document, render_document, run_tasks)
+                      RenderSetup, RenderTask, init_loader, init_renderer, load_document,
+                      render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
 

@@ -15,7 +15,6 @@ import functools
 import gc
 import itertools
 import json
-import multiprocessing
 import os
 import sqlite3
 from collections import deque
@@ -32,6 +31,7 @@ from .docpage import (PageParts, document_outputs, document_page, load_parts, pa
                       save_parts)
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
+from .forkserver import SERIAL_BELOW, context
 from .loaders import load_annotations, load_source, read_document
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
@@ -40,7 +40,6 @@ from .pages import PageRenderer, SiteInfo
 from .templates import TemplateFailed, Theme
 from .writer import stage_file
 
-SERIAL_BELOW = 8  # fewer tasks than this run in the main process: a pool costs more
 # documents per load task in a pool: a load takes about 1 ms, and with one document per task
 # the main process spent 2.1 s on the pool's exchanges at N = 5,000, against 1.1-1.25 s with
 # 64 (the load phase: 5.2-5.4 s against 4.3-4.7 s, two runs each, alternated)
@@ -289,11 +288,6 @@ class _CachedCitations:
 
 # The pool -----------------------------------------------------------------------------------
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-
-
 def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int,
               initializer: Callable[..., None], initargs: tuple,
               count: int | None = None, batch: int = 1) -> Iterator[Any]:
@@ -310,7 +304,7 @@ def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int
         return
     window = jobs * 4
     batch = max(1, min(batch, count // window))
-    with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_set_up_worker,
+    with ProcessPoolExecutor(jobs, mp_context=context(), initializer=_set_up_worker,
                              initargs=(initializer, initargs)) as pool:
         if batch == 1:
             yield from _windowed(pool, function, tasks, window=window)
@@ -338,18 +332,6 @@ def _batched(tasks: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(tasks)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server process that has imported Glossator ("forkserver"),
-    not from the main process: a worker forked from the main one would count, in its own
-    memory, every document the main process holds by then. Set-up is per worker (about
-    20 ms). Where there is no fork server (Windows), workers are spawned."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
 
 
 def _windowed(pool: ProcessPoolExecutor, function: Callable[[Any], Any], tasks: Iterable[Any],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -181,17 +183,48 @@ def test_jobs_one_builds_what_the_default_pool_builds(example_site: Path, tmp_pa
                                         (["check", "--jobs", "1"], 1)])
 def test_jobs_reaches_the_build(argv: list[str], jobs: int, tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossator import cli
+    from glossator import cli, forkserver, pipeline
     from glossator.errors import Diagnostics
     from glossator.pipeline import BuildReport
-    seen = []
+    seen, started = [], []
 
     def fake_build(root: Path, options: object) -> BuildReport:
         seen.append(options)
         return BuildReport(Diagnostics(), output_dir=tmp_path / "output")
-    monkeypatch.setattr(cli, "build", fake_build)
+    monkeypatch.setattr(pipeline, "build", fake_build)
+    monkeypatch.setattr(forkserver, "start_early", lambda *args: started.append(args))
     assert cli.main([*argv, str(tmp_path)]) == 0
     assert [options.jobs for options in seen] == [jobs]
+    assert started == [(tmp_path, jobs)]  # before the build, with what it was given
+
+
+def test_the_command_line_imports_the_pipeline_only_to_build() -> None:
+    """So that the workers' server, started first, imports while the command line does."""
+    code = "import sys, glossator.cli; print(sorted(m for m in sys.modules if 'pipeline' in m))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("sources, jobs, started", [(8, 2, True), (8, 0, None), (7, 2, False),
+                                                    (8, 1, False), (None, 2, False)])
+def test_the_workers_server_is_started_early_only_for_a_build_that_will_use_it(
+        sources: int | None, jobs: int, started: bool | None, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.forkserver
+
+    from glossator import forkserver
+    calls = []
+    monkeypatch.setattr(multiprocessing.forkserver, "ensure_running", lambda: calls.append(1))
+    if sources is not None:
+        (tmp_path / "sources").mkdir()
+        for n in range(sources):
+            (tmp_path / "sources" / f"doc-{n}.md").write_text("---\ntitle: T\n---\nText\n")
+        (tmp_path / "sources" / "notes.txt").write_text("not a source")
+    if started is None:  # the default: one worker per core
+        started = forkserver.default_jobs() > 1
+    assert forkserver.start_early(tmp_path, jobs) is started
+    assert calls == ([1] if started else [])
 
 
 # --- import-hypothesis ---------------------------------------------------------------------
