@@ -206,14 +206,20 @@ def test_the_command_line_imports_the_pipeline_only_to_build() -> None:
     assert found.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("sources, jobs, started", [(8, 2, True), (8, 0, None), (7, 2, False),
-                                                    (8, 1, False), (None, 2, False)])
-def test_the_workers_server_is_started_early_only_for_a_build_that_will_use_it(
-        sources: int | None, jobs: int, started: bool | None, tmp_path: Path,
+@pytest.mark.parametrize("sources, jobs, cached, started", [
+    (8, 2, False, True), (8, 0, False, None), (7, 2, False, False), (8, 1, False, False),
+    (None, 2, False, False), (8, 2, True, False)])
+def test_the_workers_server_is_started_early_only_for_a_first_build_that_will_use_it(
+        sources: int | None, jobs: int, cached: bool, started: bool | None, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than one job, at least 8 sources, and no cache: a rebuild (with a cache) most
+    often needs no pool, and a server started for nothing would outlive it."""
     import multiprocessing.forkserver
 
     from glossator import forkserver
+    from glossator.cache import CACHE_DIR
+    if cached:
+        (tmp_path / CACHE_DIR).mkdir()
     calls = []
     monkeypatch.setattr(multiprocessing.forkserver, "ensure_running", lambda: calls.append(1))
     if sources is not None:
