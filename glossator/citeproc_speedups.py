@@ -43,6 +43,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from citeproc import model, source
+from citeproc.string import join
 
 _ORIGINALS: dict[tuple[type, str], Callable] = {}
 _XPATH_CACHE: dict[tuple[Any, str], list[Any]] = {}
@@ -267,7 +268,7 @@ def _render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -
         except model.VariableError:
             pass
     if output:
-        return model.join(output, delimiter)
+        return join(output, delimiter)
     return None
 
 
@@ -460,7 +461,7 @@ def restore() -> None:
     _ORIGINALS.clear()
     _XPATH_CACHE.clear()
     _CALLS_VARIABLE_CACHE.clear()
-    for cache in (_BRANCH_CACHE, _CHOOSE_PLAN, _ROOT_CACHE, _CHILD_CACHE,
-                  _LOCALE_OPTION_CACHE, _FORMAT_STEPS, _READS, _CHILDREN, _AFFIXED, _QUOTED, _CASED, _STRIPPED,
+    for cache in (_BRANCH_CACHE, _CHOOSE_PLAN, _READS, _CHILDREN, _ROOT_CACHE, _CHILD_CACHE,
+                  _LOCALE_OPTION_CACHE, _FORMAT_STEPS, _AFFIXED, _QUOTED, _CASED, _STRIPPED,
                   _MACROS):
         cache.clear()

@@ -176,7 +176,9 @@ def test_stripped_periods_render_as_without_the_speedups():
 
 EDGE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-  <info><title>Edge cases</title><id>edge-cases</id><updated>2026-11-28T00:00:00+00:00</updated></info>
+  <info>
+    <title>Edge cases</title><id>edge-cases</id><updated>2026-11-28T00:00:00+00:00</updated>
+  </info>
   <macro name="short-title"><text variable="title" form="short" font-style="italic"/></macro>
   <macro name="edition">
     <group delimiter=" "><number variable="edition" form="ordinal"/><text term="edition"/></group>
