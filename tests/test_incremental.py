@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import snapshot, tree_bytes
+from conftest import run_subprocess, snapshot, tree_bytes
 from glossator.pipeline import BuildOptions, BuildReport, build
 
 DOCS = 12
@@ -133,6 +133,20 @@ def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path, count: i
     two = make(tmp_path / "two", count)
     assert run(one, jobs=1).rendered == count
     assert run(two, jobs=2).rendered == count  # enough documents for a pool of 2
+    assert tree_bytes(one / "output") == tree_bytes(two / "output")
+
+
+def test_the_command_line_builds_with_the_server_it_started_early_as_in_one_process(
+        tmp_path: Path) -> None:
+    """A first build of enough documents with two jobs: the command line starts the
+    workers' server before it imports the pipeline (glossator/forkserver.py), and the pool
+    then uses it."""
+    one = make(tmp_path / "one")
+    two = make(tmp_path / "two")
+    assert run(one, jobs=1).rendered == DOCS
+    done = run_subprocess("build", two, "--jobs", "2", "--no-search")
+    assert done.code == 0, done.err
+    assert f"built {DOCS} document(s)" in done.out
     assert tree_bytes(one / "output") == tree_bytes(two / "output")
 
 
