@@ -423,8 +423,7 @@ class OutputWriter:
         self._committed = True
         removed = sorted(p for p, is_dir in current.items() if not is_dir and p not in written)
         if swapped:
-            folders = self._folders_of(written)
-            self._remove_unneeded_folders(folders)
+            self._remove_unneeded_folders(written)
             self._swap()
             # the previous output: at old after two renames, at staging after an exchange
             self._keep_as_spare(self.old if os.path.lexists(self.old) else self.staging)
@@ -457,8 +456,12 @@ class OutputWriter:
                     _rmtree(self.staging)  # never stage over files left in place
         _makedirs(self.staging)
 
-    def _remove_unneeded_folders(self, needed: set[str]) -> None:
-        """Remove the reused folders that hold none of this build's files, deepest first."""
+    def _remove_unneeded_folders(self, written: set[str]) -> None:
+        """Remove the reused folders that hold none of this build's files (``written``),
+        deepest first. A build that reused no folders (a first build) has none to look for."""
+        if not self._reused:
+            return
+        needed = self._folders_of(written)
         for folder in sorted(self._reused - needed, key=lambda f: f.count("/"), reverse=True):
             try:
                 os.rmdir(os.path.join(self._staging_str, folder))
