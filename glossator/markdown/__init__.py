@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
+from . import paragraph_ends
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -37,6 +38,9 @@ __all__ = ["make_markdown", "render_source", "render_fragment", "RenderedSource"
 def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
     """The one parser configuration (typographer off: its quote rule is quadratic)."""
     md = MarkdownIt("commonmark", {"html": unsafe_html}).enable("table")
+    if not unsafe_html:  # they would return at once (raw HTML is text), block after block
+        md.disable(["html_block", "html_inline"])
+    paragraph_ends.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
     install_rules(md)
     return md
