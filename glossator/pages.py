@@ -23,8 +23,7 @@ from .feeds import (FEED_ENTRIES, FEED_FILE, SITEMAP_FILE, atom_feed, newest_add
 from .markdown.highlight import stylesheet
 from .models import Source, Term
 from .slugs import slug
-from .forking import Beside
-from .templates import TemplateFailed, Theme
+from .templates import Theme
 
 NOTES_PER_PAGE_DOCUMENTS = 50  # documents per page of the all-notes listing
 
@@ -196,35 +195,17 @@ class PageRenderer:
 
 def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
                   reuse: Callable[[str, str], bool] | None = None,
-                  emit: Callable[[str, bytes], None] | None = None,
-                  stands: Callable[[str, str], bool] | None = None,
-                  fork: bool = False) -> dict[str, bytes]:
+                  emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
     """Every output that is not a document's own, as ``{path: bytes}`` (except the pages
     ``reuse`` says stand as they are); with ``emit``, each is handed to it as soon as it is
-    made instead (the all-notes pages of a large edition hold every note), and {} returned.
-
-    With ``fork``, the all-notes pages are made by a forked copy of this process (when one
-    can be made, see :mod:`glossator.forking`) while this one makes the home, glossary and tag
-    pages; ``stands`` must then say, without doing anything else, what ``reuse`` will say of a
-    page. Everything comes out as without ``fork``, in the same order."""
+    made instead (the all-notes pages of a large edition hold every note), and {} returned."""
     pages = PageRenderer(site, theme, diags, reuse=reuse, emit=emit)
-    notes = None
-    if fork and (reuse is None or stands is not None):
-        notes = Beside(lambda: _made_apart(pages, index, stands))
-    try:
-        entries = [doc_entry(d.source, site) for d in index.documents]
-        pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
-                   key=[site.tags, _keys(index.documents)])
-        _glossary_page(pages, index)
-        _tag_pages(pages, index)
-    except BaseException:
-        if notes is not None:
-            notes.discard()
-        raise
-    if notes is None:
-        _notes_pages(pages, index)
-    else:
-        notes.result().replay(pages)
+    entries = [doc_entry(d.source, site) for d in index.documents]
+    pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
+               key=[site.tags, _keys(index.documents)])
+    _glossary_page(pages, index)
+    _tag_pages(pages, index)
+    _notes_pages(pages, index)
     tags = [tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
     pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)  # a small context
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)
@@ -299,51 +280,6 @@ def notes_chunks(shown: list[_Shown]) -> list[list[_Shown]]:
     of the all-notes listing; one empty page when there are none."""
     return [shown[i:i + NOTES_PER_PAGE_DOCUMENTS]
             for i in range(0, len(shown), NOTES_PER_PAGE_DOCUMENTS)] or [[]]
-
-
-@dataclass
-class _MadeApart:
-    """What a PageRenderer did in another process, to be done again by this one's: the
-    pages it listed, its ``reuse`` questions and their answers, the outputs it made, its
-    diagnostics, and whether a template failed."""
-
-    paths: list[str]
-    events: list[tuple[str, str, Any]]  # ("reuse", path, key → answer), ("put", path, bytes)
-    diagnostics: list[Any]
-    failed: bool
-
-    def replay(self, pages: PageRenderer) -> None:
-        pages.paths.extend(self.paths)
-        for kind, path, value in self.events:
-            if kind == "put":
-                pages.put(path, value)
-            else:
-                key, answer = value
-                if pages.reuse is None or pages.reuse(path, key) != answer:
-                    raise RuntimeError(f"{path}: kept in one process, not in the other")
-        pages.diags.items.extend(self.diagnostics)
-        if self.failed:
-            raise TemplateFailed()
-
-
-def _made_apart(pages: PageRenderer, index: Index,
-                stands: Callable[[str, str], bool] | None) -> _MadeApart:
-    """The all-notes pages, made as ``pages`` would make them, with every effect recorded."""
-    events: list[tuple[str, str, Any]] = []
-
-    def reuse(path: str, key: str) -> bool:
-        assert stands is not None
-        answer = stands(path, key)
-        events.append(("reuse", path, (key, answer)))
-        return answer
-    apart = PageRenderer(pages.site, pages.theme, Diagnostics(),
-                         reuse=None if pages.reuse is None else reuse,
-                         emit=lambda path, data: events.append(("put", path, data)))
-    try:
-        _notes_pages(apart, index)
-    except TemplateFailed:
-        return _MadeApart(apart.paths, events, apart.diags.items, True)
-    return _MadeApart(apart.paths, events, apart.diags.items, False)
 
 
 def _notes_pages(pages: PageRenderer, index: Index, only: set[int] | None = None) -> None:

@@ -35,7 +35,7 @@ from .docpage import prune_parts
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
-from .forkserver import SERIAL_BELOW, default_jobs
+from .forkserver import default_jobs
 from .inventory import Inventory, find_inputs
 from .live import SiteState
 from .patch import patch_build
@@ -545,8 +545,7 @@ class _Build:
             written.append(rel)
         try:
             listing_pages(self.site, index, self.theme, self.diags,
-                          reuse=self._reuse_page(sink), emit=emit, stands=self._page_stands(),
-                          fork=self.jobs > 1 and len(docs) >= SERIAL_BELOW)
+                          reuse=self._reuse_page(sink), emit=emit)
         except TemplateFailed:
             raise BuildFailed(self.diags)
         self._stop_on_errors(strict=self.options.strict)
@@ -567,17 +566,6 @@ class _Build:
             cache.put_page(path, key)
             return False
         return reuse
-
-    def _page_stands(self) -> Callable[[str, str], bool] | None:
-        """What ``_reuse_page`` will answer, without its effects (for a forked process)."""
-        if self.cache is None:
-            return None
-        cache, output_dir = self.cache, self.output_dir
-        cache.pages  # read here: a forked process must not use the inherited connection
-
-        def stands(path: str, key: str) -> bool:
-            return cache.page(path, key, output_dir)
-        return stands
 
     def _warn_unused_terms(self) -> None:
         if self.diags.errors:  # a source that failed to load may be the one using a term

@@ -16,7 +16,6 @@ from typing import Callable
 import pytest
 
 from conftest import run_subprocess, snapshot, tree_bytes
-from glossator import forking, pages
 from glossator.pipeline import BuildOptions, BuildReport, build
 
 DOCS = 12
@@ -214,60 +213,6 @@ def test_a_cache_from_other_code_is_not_used(tmp_path: Path) -> None:
     with sqlite3.connect(site / ".glossator-cache" / "cache.sqlite") as db:
         db.execute("UPDATE meta SET value = 'an older glossator' WHERE key = 'code'")
     assert run(site).rendered == DOCS
-
-
-@pytest.fixture
-def notes_made_apart(monkeypatch) -> list[bool]:
-    """Three pages of all notes for a dozen documents; whether each build made them in a
-    forked process (glossator/forking.py), build by build."""
-    monkeypatch.setattr(pages, "NOTES_PER_PAGE_DOCUMENTS", 5)
-    made: list[bool] = []
-
-    class Recorded(forking.Beside):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self.forked)
-    monkeypatch.setattr(pages, "Beside", Recorded)
-    return made
-
-
-@pytest.mark.skipif(not forking.can_fork(), reason="forks only on Linux")
-def test_listing_pages_made_in_two_processes_are_those_made_in_one(tmp_path: Path,
-                                                                   notes_made_apart) -> None:
-    one, two = make(tmp_path / "one"), make(tmp_path / "two")
-    run(one, jobs=1)
-    run(two, jobs=2)
-    assert notes_made_apart == [True]  # one process: made in order, as before
-    assert tree_bytes(one / "output") == tree_bytes(two / "output")
-    notes_pages = {"notes/index.html", "notes/page/2/index.html", "notes/page/3/index.html"}
-    assert notes_pages <= set(tree_bytes(two / "output"))
-    with sqlite3.connect(two / ".glossator-cache/cache.sqlite") as db:  # what each was made of
-        assert notes_pages <= {path for (path,) in db.execute("SELECT path FROM pages")}
-    # a title: a full build (not a patch), which shows it on one page of notes; two stand
-    replace(two / "sources/letter-3.md", "Letter number 3", "The third letter")
-    assert run(two, jobs=2).patched is False
-    expected = clean_build_of(two, tmp_path / "clean")
-    assert tree_bytes(two / "output") == expected
-
-
-@pytest.mark.skipif(not forking.can_fork(), reason="forks only on Linux")
-def test_a_notes_template_failing_in_the_forked_process_fails_the_build_as_in_one(
-        tmp_path: Path, notes_made_apart) -> None:
-    from glossator.errors import BuildFailed
-    reported = []
-    for jobs in (1, 2):
-        site = make(tmp_path / f"jobs-{jobs}")
-        (site / "theme/templates").mkdir(parents=True)
-        (site / "theme/templates/notes.html").write_text("{{ 1 // 0 }}\n", encoding="utf-8")
-        # made after the notes pages: never reached, as in one process
-        (site / "theme/templates/search.html").write_text("{{ 2 // 0 }}\n", encoding="utf-8")
-        with pytest.raises(BuildFailed) as failed:
-            run(site, jobs=jobs)
-        reported.append([d.format() for d in failed.value.diagnostics.items])
-        assert not (site / "output").exists()
-    assert notes_made_apart == [True]
-    assert reported[0] == reported[1] and len(reported[0]) == 1
-    assert "notes.html" in reported[0][0]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
