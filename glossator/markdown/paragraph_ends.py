@@ -39,7 +39,8 @@ def install(md: MarkdownIt) -> bool:
     may apply; False (and ``md`` unchanged) when a terminator is not one of the known ones."""
     ruler = md.block.ruler
     ending = [rule for rule in ruler.__rules__ if rule.enabled and "paragraph" in rule.alt]
-    if not ending or any(r.name not in STARTS and r.name != "table" for r in ending):
+    if (not ending or any(r.name not in STARTS and r.name != "table" for r in ending)
+            or "paragraph" not in {rule.name for rule in ruler.__rules__}):
         return False
     by_start = [(STARTS[r.name], r.fn) for r in ending if r.name in STARTS]
     table = next((r.fn for r in ending if r.name == "table"), None)
