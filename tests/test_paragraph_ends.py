@@ -28,12 +28,13 @@ def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
 # Lines of every kind that starts or ends a block, and of running text, at every indentation;
 # a document is a run of them, so that each kind lands inside paragraphs, lists, block quotes,
 # tables and after setext headings' first lines.
-STARTS = ["text", "more text *em*", "1. one", "2) two", "10. ten", "0. zero", "9) nine", "٣. arabic digit", "- item",
-          "+ item", "* item", "-", "*", "---", "***", "___", "- - -", "===", "=", "# h", "#no",
-          "###### six", "####### seven", "> quote", ">", "```", "```py", "~~~", "``", "<div>",
-          "<!-- c -->", "<span>x</span>", "</p>", "<x", "| a | b |", "|---|---|", "---|---",
-          ":-:|", ":--- | ---:", ":-|-:", ":", "a | b", "[ref]: /url", "[ref]", "![img](i.png)", "\\- escaped", "&amp;",
-          "`code`", "_em_", "__strong__", "\u00a0nbsp", "\ttab", "x\ty", ""]
+STARTS = ["text", "more text *em*", "1. one", "2) two", "10. ten", "0. zero", "9) nine",
+          "٣. arabic digit", "- item", "+ item", "* item", "-", "*", "---", "***", "___",
+          "- - -", "===", "=", "# h", "#no", "###### six", "####### seven", "> quote", ">",
+          "```", "```py", "~~~", "``", "<div>", "<!-- c -->", "<span>x</span>", "</p>", "<x",
+          "| a | b |", "|---|---|", "---|---", ":-:|", ":--- | ---:", ":-|-:", ":", "a | b",
+          "[ref]: /url", "[ref]", "![img](i.png)", "\\- escaped", "&amp;", "`code`", "_em_",
+          "__strong__", "\u00a0nbsp", "\ttab", "x\ty", ""]
 lines = st.tuples(st.sampled_from(["", " ", "  ", "   ", "    ", "     ", "> ", "- ", "1. ",
                                    "  - ", "> > "]),
                   st.sampled_from(STARTS)).map("".join)
