@@ -41,6 +41,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 
 from glossator.errors import Diagnostics
@@ -322,3 +323,30 @@ def check_structure(html: str, rendered: RenderedSource, *, raw_html: bool = Fal
 
 def text_of(element) -> str:
     return "".join(element.itertext())
+
+
+# Tokens --------------------------------------------------------------------------------------
+
+def joined(children: list[dict]) -> list[dict]:
+    """Inline tokens (as dicts) with each run of text and soft breaks made one text token."""
+    out: list[dict] = []
+    in_run = False
+    for child in children:
+        if child["type"] in ("text", "softbreak"):
+            piece = child["content"] if child["type"] == "text" else "\n"
+            if in_run:
+                out[-1]["content"] += piece
+            else:
+                out.append({**child, "type": "text", "tag": "", "content": piece})
+            in_run = True
+            continue
+        in_run = False
+        out.append({**child, "children": joined(child["children"])} if child["children"]
+                   else child)
+    return out
+
+
+def tokens(md: MarkdownIt, text: str) -> list[dict]:
+    """The tokens as dicts, soft breaks joined to their text (a no-op for Glossator's parser)."""
+    found = [t.as_dict() for t in md.parse(text, {})]
+    return [{**t, "children": joined(t["children"])} if t["children"] else t for t in found]

@@ -1,4 +1,5 @@
-"""paragraph_ends changes how often markdown-it-py's rules are called, never the tokens."""
+"""paragraph_ends changes how often markdown-it-py's rules are called, never the tokens (compared
+with soft breaks joined to their text, the one change soft_breaks.py makes)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from markdown_it import MarkdownIt
 
 from glossator.markdown import make_markdown, paragraph_ends
 
+from markdown_fixtures import joined
+
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,8 +24,11 @@ def plain(unsafe_html: bool) -> MarkdownIt:
 
 
 def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
+    """The tokens as dicts (soft breaks joined to their text: soft_breaks.py) and the env."""
     env: dict = {}
-    return [t.as_dict() for t in md.parse(text, env)], env
+    found = [t.as_dict() for t in md.parse(text, env)]
+    return [{**t, "children": joined(t["children"])} if t["children"] else t
+            for t in found], env
 
 
 # Lines of every kind that starts or ends a block, and of running text, at every indentation;

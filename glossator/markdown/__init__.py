@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
-from . import paragraph_ends
+from . import paragraph_ends, soft_breaks
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -41,6 +41,7 @@ def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
     if not unsafe_html:  # they would return at once (raw HTML is text), block after block
         md.disable(["html_block", "html_inline"])
     paragraph_ends.install(md)
+    soft_breaks.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
     install_rules(md)
     return md

@@ -1,10 +1,11 @@
 """The anchor text of a rendered Markdown body: what annotations quote.
 
 The anchor text is the visible text of the body: its text nodes in document order (text,
-inline code, fenced and indented code), each hard break, soft break and block boundary counting
-as one space. Images, raw HTML, permalinks and note numbers are not part of it. The text is
-NFC: sources are normalised when loaded, and a token whose text is not (a character reference
-like ``e&#x301;``) is normalised here, so the page shows what the anchor text holds.
+inline code, fenced and indented code), each hard break, soft break (a token, or a "\\n" kept
+in the text: ``soft_breaks.py``) and block boundary counting as one space. Images, raw HTML,
+permalinks and note numbers are not part of it. The text is NFC: sources are normalised when
+loaded, and a token whose text is not (a character reference like ``e&#x301;``) is
+normalised here, so the page shows what the anchor text holds.
 
 Building it records, on every token that carries anchor text, ``token.meta["anchor"]`` = its
 start offset; and, for error messages, which body line each offset comes from.
@@ -95,7 +96,17 @@ def _add_inline(b: _Builder, token: Token) -> None:
     b.mark_line(line)
     for child in token.children or ():
         if child.type in TEXT_TYPES:
-            b.add(child, _nfc(child).content)
+            text = _nfc(child).content
+            if "\n" not in text:
+                b.add(child, text)
+                continue
+            b.add(child, text.replace("\n", " "))  # soft breaks kept in the text
+            start = child.meta["anchor"]
+            offset = text.find("\n")
+            while offset != -1:
+                line += 1
+                b.line_marks.append((start + offset + 1, line))
+                offset = text.find("\n", offset + 1)
         elif child.type in BREAK_TYPES:
             b.add(child, " ")
             line += 1

@@ -59,8 +59,10 @@ def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
                 line += 1
             elif child.type in ("link_open", "image"):
                 _check_url(child, line, where, diags)
-            elif child.type == "text" and not unsafe_html:
-                _check_html(child, line, where, diags)
+            elif child.type == "text":
+                if not unsafe_html:
+                    _check_html(child, line, where, diags)
+                line += child.content.count("\n")  # soft breaks kept in the text
 
 
 def _walk(children: list[Token]):
@@ -88,7 +90,9 @@ def _check_url(token: Token, line: int, where: Where, diags: Diagnostics) -> Non
 
 
 def _check_html(token: Token, line: int, where: Where, diags: Diagnostics) -> None:
-    for match in RAW_HTML.finditer(token.content):
-        tag = match.group()
-        diags.warning(where.locate(line, tag), f"raw HTML shown as text: {tag}",
-                      hints=[HTML_HINT])
+    """Warn of each tag in the text, line by line (as when soft breaks were tokens)."""
+    for offset, text in enumerate(token.content.split("\n")):
+        for match in RAW_HTML.finditer(text):
+            tag = match.group()
+            diags.warning(where.locate(line + offset, tag), f"raw HTML shown as text: {tag}",
+                          hints=[HTML_HINT])

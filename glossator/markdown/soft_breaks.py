@@ -1,0 +1,60 @@
+"""Soft line breaks kept inside the text: fewer tokens, the same HTML.
+
+In a paragraph, markdown-it-py ends the text at each line break and pushes a ``softbreak``
+token, which renders as a line break ("\\n", when the ``breaks`` option is off). In
+Markdown wrapped at 70-80 characters, as many editors write it, half of a body's inline
+tokens are soft breaks and the text pieces they cut apart; each is made, checked, measured
+for the anchor text and rendered on its own.
+
+:func:`install` puts one rule in place of the inline ``newline`` rule. It does what that rule
+does (a line ending in two spaces is a hard break; one trailing space is dropped; the next
+line's indentation is skipped), except that a soft break becomes a "\\n" in the text around
+it instead of a token of its own. The tokens are markdown-it-py's own with each run of text
+and soft breaks joined into one text token, and the HTML is the same.
+
+Glossator's rules read a "\\n" in a text token as the soft break it stands for: one space
+of anchor text and the start of a new source line (``anchortext.py``), a line of its own for
+the raw-HTML check (``safety.py``). They still read ``softbreak`` tokens too, for a parser
+made without this rule. ``tests/test_soft_breaks.py`` compares the tokens with markdown-it-py's,
+and everything ``render_source`` returns with what it returns without this rule, on generated
+documents.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+RULE_NAME = "newline"
+
+
+def install(md: MarkdownIt) -> bool:
+    """Use :func:`newline` in ``md``; False (and ``md`` unchanged) where soft breaks render as
+    ``<br>`` (the ``breaks`` option) or there is no ``newline`` rule to replace."""
+    if md.options.get("breaks") or RULE_NAME not in {r.name for r in md.inline.ruler.__rules__}:
+        return False
+    md.inline.ruler.at(RULE_NAME, newline)
+    return True
+
+
+def newline(state: StateInline, silent: bool) -> bool:
+    """A line break inside a paragraph: a hard break token, or a "\\n" in the pending text."""
+    pos = state.pos
+    src = state.src
+    if src[pos] != "\n":
+        return False
+    if not silent:
+        pending = state.pending
+        if pending.endswith("  "):  # two spaces or more: a hard break, without the spaces
+            state.pending = pending.rstrip(" ")
+            state.push("hardbreak", "br", 0)
+        elif pending.endswith(" "):
+            state.pending = pending[:-1] + "\n"
+        else:
+            state.pending = pending + "\n"
+    pos += 1
+    maximum = state.posMax
+    while pos < maximum and src[pos] in " \t":  # the next line's indentation
+        pos += 1
+    state.pos = pos
+    return True
