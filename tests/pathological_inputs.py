@@ -48,6 +48,14 @@ def quotation_marks(n: int) -> Files:
     return _site(body, notes)
 
 
+def wrapped_paragraph(n: int) -> Files:
+    """One paragraph of ``n`` short lines, half of them ending in a space (each soft break
+    is kept in the paragraph's one text token: soft_breaks.py); a note on the last line."""
+    body = "\n".join(f"the tide {i} " if i % 2 else f"the tide {i}" for i in range(n)) + "\n"
+    notes = f"notes:\n  - quote: the tide {n - 2} the tide {n - 1}\n    note: The end.\n"
+    return _site(body, notes)
+
+
 def wide_table(n: int) -> Files:
     """A table of ``n`` columns (header, delimiter and two rows); a note on the last cell."""
     header = "|" + "".join(f" h{i} |" for i in range(n))

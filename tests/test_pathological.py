@@ -39,6 +39,11 @@ def test_quotation_marks() -> None:
                                    inputs.quotation_marks(80_000)))
 
 
+def test_a_paragraph_of_many_lines() -> None:
+    assert_linear(*document_growth(inputs.wrapped_paragraph(20_000),
+                                   inputs.wrapped_paragraph(80_000)))
+
+
 def test_a_wide_table() -> None:
     assert_linear(*document_growth(inputs.wide_table(1_000), inputs.wide_table(4_000)))
 

@@ -72,9 +72,12 @@ def test_the_rule_is_not_installed_where_soft_breaks_render_as_br():
     assert md.inline.ruler.__rules__[[r.name for r in md.inline.ruler.__rules__]
                                      .index("newline")].fn is markdown_it_newline
     assert "<br />" in md.render("a\nb")
-    md = MarkdownIt("commonmark").disable("newline")
+    md = MarkdownIt("commonmark")
     md.inline.ruler.__rules__ = [r for r in md.inline.ruler.__rules__ if r.name != "newline"]
     assert not soft_breaks.install(md)
+    md = MarkdownIt("commonmark").disable("text_join")
+    assert not soft_breaks.install(md)
+    assert "softbreak" in [c.type for c in md.parse("a\nb")[1].children]
 
 
 # Everything render_source returns is the same as with softbreak tokens ----------------------

@@ -8,9 +8,11 @@ for the anchor text and rendered on its own.
 
 :func:`install` puts one rule in place of the inline ``newline`` rule. It does what that rule
 does (a line ending in two spaces is a hard break; one trailing space is dropped; the next
-line's indentation is skipped), except that a soft break becomes a "\\n" in the text around
-it instead of a token of its own. The tokens are markdown-it-py's own with each run of text
-and soft breaks joined into one text token, and the HTML is the same.
+line's indentation is skipped), except that a soft break becomes a "\\n" at the end of the
+line's text instead of a token of its own; markdown-it-py's core rule ``text_join`` then joins
+the lines' text tokens (in one ``"".join``: a paragraph of many lines stays linear). The
+tokens are markdown-it-py's own with each run of text and soft breaks joined into one text
+token, and the HTML is the same.
 
 Glossator's rules read a "\\n" in a text token as the soft break it stands for: one space
 of anchor text and the start of a new source line (``anchortext.py``), a line of its own for
@@ -30,8 +32,10 @@ RULE_NAME = "newline"
 
 def install(md: MarkdownIt) -> bool:
     """Use :func:`newline` in ``md``; False (and ``md`` unchanged) where soft breaks render as
-    ``<br>`` (the ``breaks`` option) or there is no ``newline`` rule to replace."""
-    if md.options.get("breaks") or RULE_NAME not in {r.name for r in md.inline.ruler.__rules__}:
+    ``<br>`` (the ``breaks`` option), there is no ``newline`` rule to replace, or no
+    ``text_join`` to join the lines' text."""
+    if (md.options.get("breaks") or "text_join" not in md.core.ruler.get_active_rules()
+            or RULE_NAME not in {r.name for r in md.inline.ruler.__rules__}):
         return False
     md.inline.ruler.at(RULE_NAME, newline)
     return True
@@ -44,14 +48,13 @@ def newline(state: StateInline, silent: bool) -> bool:
     if src[pos] != "\n":
         return False
     if not silent:
-        pending = state.pending
+        pending = state.pending  # this line's text: it is flushed at every line break
         if pending.endswith("  "):  # two spaces or more: a hard break, without the spaces
             state.pending = pending.rstrip(" ")
             state.push("hardbreak", "br", 0)
-        elif pending.endswith(" "):
-            state.pending = pending[:-1] + "\n"
-        else:
-            state.pending = pending + "\n"
+        else:  # one space is dropped; the core rule text_join joins the lines' text again
+            state.pending = (pending[:-1] if pending.endswith(" ") else pending) + "\n"
+            state.pushPending()
     pos += 1
     maximum = state.posMax
     while pos < maximum and src[pos] in " \t":  # the next line's indentation
