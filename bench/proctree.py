@@ -152,7 +152,9 @@ def _rss(pid: int) -> int:
 def measure(cmd: list[str], cwd: Path, *, timeout: float, log: Path,
             env: dict | None = None) -> Measurement:
     """Run ``cmd`` in ``cwd`` (output to ``log``), killing its process group after
-    ``timeout`` seconds."""
+    ``timeout`` seconds. The files earlier builds wrote are flushed to disk first, so that
+    writing them back does not share the cores with this build."""
+    os.sync()
     load = os.getloadavg()[0]
     with open(log, "wb") as out:
         start = time.perf_counter()

@@ -18,11 +18,13 @@ every tool ``--runs`` times, alternating the order of the tools from one run to 
 
 Before each cold build, the last build's output is moved aside, not deleted (deleted files
 slow down making new ones on this project's test machines: ``Tool.reset``), and deleted when
-the run ends. Each build is timed with ``time.perf_counter`` around the subprocess; the peak
-RSS is that of the whole process tree, sampled from /proc (``proctree.py``). A build past
-``--timeout`` seconds (default 600) is killed and reported as "> 10 min". Results: raw JSON
-in ``bench/results/``, a Markdown table on standard output, and with ``--write-docs`` the
-same table in ``docs/performance.md`` between its ``bench:results`` markers.
+the run ends; before each build, what earlier builds wrote is flushed to disk (``sync``), so
+that writing it back does not run beside the build. Each build is timed with
+``time.perf_counter`` around the subprocess; the peak RSS is that of the whole process tree,
+sampled from /proc (``proctree.py``). A build past ``--timeout`` seconds (default 600) is
+killed and reported as "> 10 min". Results: raw JSON in ``bench/results/``, a Markdown table
+on standard output, and with ``--write-docs`` the same table in ``docs/performance.md``
+between its ``bench:results`` markers.
 """
 
 from __future__ import annotations

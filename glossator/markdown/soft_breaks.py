@@ -16,8 +16,9 @@ token, and the HTML is the same.
 
 Glossator's rules read a "\\n" in a text token as the soft break it stands for: one space
 of anchor text and the start of a new source line (``anchortext.py``), a line of its own for
-the raw-HTML check (``safety.py``). They still read ``softbreak`` tokens too, for a parser
-made without this rule. ``tests/test_soft_breaks.py`` compares the tokens with markdown-it-py's,
+the raw-HTML check (``safety.py``). A line break written as a character reference
+(``&#10;``), which shows as a space too, is read the same way. They still read ``softbreak``
+tokens, for a parser made without this rule. ``tests/test_soft_breaks.py`` compares the tokens with markdown-it-py's,
 and everything ``render_source`` returns with what it returns without this rule, on generated
 documents.
 """
@@ -42,7 +43,7 @@ def install(md: MarkdownIt) -> bool:
 
 
 def newline(state: StateInline, silent: bool) -> bool:
-    """A line break inside a paragraph: a hard break token, or a "\\n" in the pending text."""
+    """A line break inside a paragraph: a hard break token, or a "\\n" ending the line's text."""
     pos = state.pos
     src = state.src
     if src[pos] != "\n":
