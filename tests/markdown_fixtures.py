@@ -346,7 +346,10 @@ def joined(children: list[dict]) -> list[dict]:
     return out
 
 
-def tokens(md: MarkdownIt, text: str) -> list[dict]:
-    """The tokens as dicts, soft breaks joined to their text (a no-op for Glossator's parser)."""
-    found = [t.as_dict() for t in md.parse(text, {})]
-    return [{**t, "children": joined(t["children"])} if t["children"] else t for t in found]
+def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
+    """The tokens as dicts, soft breaks joined to their text (a no-op for Glossator's parser),
+    and the env the parse filled (link reference definitions)."""
+    env: dict = {}
+    found = [t.as_dict() for t in md.parse(text, env)]
+    return [{**t, "children": joined(t["children"])} if t["children"] else t
+            for t in found], env

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from glossator.markdown import make_markdown, paragraph_ends
 
-from markdown_fixtures import joined
+from markdown_fixtures import tokens
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,14 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def plain(unsafe_html: bool) -> MarkdownIt:
     """The parser as markdown-it-py makes it, with none of Glossator's changes."""
     return MarkdownIt("commonmark", {"html": unsafe_html}).enable("table")
-
-
-def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
-    """The tokens as dicts (soft breaks joined to their text: soft_breaks.py) and the env."""
-    env: dict = {}
-    found = [t.as_dict() for t in md.parse(text, env)]
-    return [{**t, "children": joined(t["children"])} if t["children"] else t
-            for t in found], env
 
 
 # Lines of every kind that starts or ends a block, and of running text, at every indentation;

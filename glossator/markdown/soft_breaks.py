@@ -18,9 +18,9 @@ Glossator's rules read a "\\n" in a text token as the soft break it stands for: 
 of anchor text and the start of a new source line (``anchortext.py``), a line of its own for
 the raw-HTML check (``safety.py``). A line break written as a character reference
 (``&#10;``), which shows as a space too, is read the same way. They still read ``softbreak``
-tokens, for a parser made without this rule. ``tests/test_soft_breaks.py`` compares the tokens with markdown-it-py's,
-and everything ``render_source`` returns with what it returns without this rule, on generated
-documents.
+tokens, for a parser made without this rule. ``tests/test_soft_breaks.py`` compares the
+tokens with markdown-it-py's, and everything ``render_source`` returns with what it returns
+without this rule, on generated documents.
 """
 
 from __future__ import annotations
