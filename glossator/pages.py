@@ -195,25 +195,17 @@ class PageRenderer:
 
 def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
                   reuse: Callable[[str, str], bool] | None = None,
-                  emit: Callable[[str, bytes], None] | None = None,
-                  notes_pages: bool = True) -> dict[str, bytes]:
+                  emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
     """Every output that is not a document's own, as ``{path: bytes}`` (except the pages
     ``reuse`` says stand as they are); with ``emit``, each is handed to it as soon as it is
-    made instead (the all-notes pages of a large edition hold every note), and {} returned.
-    ``notes_pages`` False: the pages of the all-notes listing are made elsewhere (another
-    process, :func:`notes_page` on each of :func:`notes_chunks`), not here; the sitemap
-    still lists them."""
+    made instead (the all-notes pages of a large edition hold every note), and {} returned."""
     pages = PageRenderer(site, theme, diags, reuse=reuse, emit=emit)
     entries = [doc_entry(d.source, site) for d in index.documents]
     pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
                key=[site.tags, _keys(index.documents)])
     _glossary_page(pages, index)
     _tag_pages(pages, index)
-    if notes_pages:
-        _notes_pages(pages, index)
-    else:
-        count = len(notes_chunks(annotated(index)))
-        pages.paths.extend(inv.notes_page(number) for number in range(1, count + 1))
+    _notes_pages(pages, index)
     tags = [tag_entry(site, t) for t in sorted(index.tags, key=lambda t: site.tags[t].casefold())]
     pages.page(inv.SEARCH_PAGE, "search.html", "search", "Search", tags=tags)  # a small context
     pages.page(inv.NOT_FOUND_PAGE, "404.html", "404", "Page not found", absolute_links=True)

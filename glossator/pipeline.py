@@ -21,8 +21,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections import deque
-from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
@@ -44,20 +43,13 @@ from .serialize import diagnostic_from_json, diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
-from .pages import (Index, SiteInfo, annotated, build_index, listing_pages, neighbours,
-                    notes_chunks)
+from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
-from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, NotesPagesTask,
-                      RenderResult, RenderSetup, RenderTask, init_loader, init_renderer,
-                      load_document, render_document, run_tasks, start_notes_pages)
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
+                      RenderSetup, RenderTask, init_loader, init_renderer, load_document,
+                      render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
-
-
-# documents with notes from which the all-notes listing is made in other processes while the
-# main process makes the other listings (at N = 1,000: 0.4 of the listings' 1.0 s; a worker
-# starts and has its part in about 0.3 s)
-NOTES_ELSEWHERE_FROM = 200
 
 
 @dataclass
@@ -551,50 +543,14 @@ class _Build:
         def emit(rel: str, data: bytes) -> None:  # staged at once: a failed build drops it
             sink.write(rel, data)
             written.append(rel)
-        tasks = self._notes_pages_elsewhere(sink, index)
-        with ExitStack() as stack:
-            futures: list[Future] = []
-            if tasks:  # handed over first: the other listings are made meanwhile
-                pool, futures = start_notes_pages(tasks)
-                stack.callback(pool.shutdown, cancel_futures=True)
-            try:
-                listing_pages(self.site, index, self.theme, self.diags,
-                              reuse=self._reuse_page(sink), emit=emit, notes_pages=not tasks)
-            except TemplateFailed:
-                raise BuildFailed(self.diags)
-            for future in futures:
-                result = future.result()
-                self.diags.items.extend(result.diagnostics)
-                if result.failed:
-                    raise BuildFailed(self.diags)
-                for rel, same in result.staged.items():
-                    sink.adopt(rel, same)  # type: ignore[union-attr]  # an OutputWriter
-                    written.append(rel)
-                for rel, key in result.keys.items():
-                    self.cache.put_page(rel, key)  # type: ignore[union-attr]
+        try:
+            listing_pages(self.site, index, self.theme, self.diags,
+                          reuse=self._reuse_page(sink), emit=emit)
+        except TemplateFailed:
+            raise BuildFailed(self.diags)
         self._stop_on_errors(strict=self.options.strict)
         self.published = docs
         self.listing_count += sum(rel.endswith(".html") for rel in written)
-
-    def _notes_pages_elsewhere(self, sink: Sink, index: Index) -> list[NotesPagesTask]:
-        """The pages of the all-notes listing as tasks for other processes, one per worker
-        (contiguous pages, about as many documents each), when the listing is large, there
-        is a pool, and none of its pages can stand as published (which only the main
-        process, with the build cache, can tell): as in a first build. Else none."""
-        shown = annotated(index)
-        if (self.jobs < 2 or len(shown) < NOTES_ELSEWHERE_FROM or self.cache is None
-                or not isinstance(sink, OutputWriter)):
-            return []
-        chunks = notes_chunks(shown)
-        numbered = list(enumerate(chunks, start=1))
-        if any(inv.notes_page(number) in self.cache.pages for number, _ in numbered):
-            return []
-        parts = min(self.jobs - 1, len(chunks))
-        return [NotesPagesTask(self.root.resolve(), self.compiled_dir, self.site,
-                               sink.staging, self.output_dir.resolve(), len(chunks),
-                               numbered[len(numbered) * i // parts:
-                                        len(numbered) * (i + 1) // parts])
-                for i in range(parts)]
 
     def _reuse_page(self, sink: Sink):
         """Keep a listing page whose context is unchanged; remember the others' keys."""

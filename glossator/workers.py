@@ -36,7 +36,7 @@ from .loaders import load_annotations, load_source, read_document
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
-from .pages import PageRenderer, SiteInfo, notes_page
+from .pages import PageRenderer, SiteInfo
 from .templates import TemplateFailed, Theme
 from .writer import stage_file
 
@@ -284,59 +284,6 @@ class _CachedCitations:
         except sqlite3.Error:
             return None
         return json.loads(row[0]) if row else None
-
-
-# The all-notes listing ------------------------------------------------------------------------
-
-@dataclass
-class NotesPagesTask:
-    """Some pages of the all-notes listing, made in a worker while the main process makes
-    the other listings (they hold every note: at N = 1,000, about half the listings' time).
-    The worker stages them itself, as a document's files."""
-
-    root: Path
-    compiled_dir: Path | None
-    site: SiteInfo
-    staging: Path
-    output_dir: Path
-    count: int  # pages in the listing
-    pages: list[tuple[int, list[DocumentSummary]]]  # (number, its documents)
-
-
-@dataclass
-class NotesPagesResult:
-    staged: dict[str, bool]  # path -> same bytes as published
-    keys: dict[str, str]  # path -> what the page is made from (for the build cache)
-    diagnostics: list[Diagnostic]
-    failed: bool  # a template failed
-
-
-def render_notes_pages(task: NotesPagesTask) -> NotesPagesResult:
-    diags = Diagnostics()
-    keys: dict[str, str] = {}
-    staged: dict[str, bool] = {}
-
-    def record(path: str, key: str) -> bool:  # none stands: the main process made sure
-        keys[path] = key
-        return False
-
-    def emit(path: str, data: bytes) -> None:
-        staged[path] = stage_file(task.staging, task.output_dir, path, data)
-    pages = PageRenderer(task.site, Theme(task.root, compiled_dir=task.compiled_dir), diags,
-                         reuse=record, emit=emit)
-    try:
-        for number, chunk in task.pages:
-            notes_page(pages, number, task.count, chunk)
-    except TemplateFailed:
-        return NotesPagesResult(staged, keys, diags.items, failed=True)
-    return NotesPagesResult(staged, keys, diags.items, failed=False)
-
-
-def start_notes_pages(tasks: list[NotesPagesTask]) -> tuple[ProcessPoolExecutor,
-                                                             list[Future]]:
-    """A pool of one worker per task, each task handed over at once."""
-    pool = ProcessPoolExecutor(len(tasks), mp_context=context())
-    return pool, [pool.submit(render_notes_pages, task) for task in tasks]
 
 
 # The pool -----------------------------------------------------------------------------------

@@ -138,63 +138,6 @@ def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path, count: i
     assert tree_bytes(one / "output") == tree_bytes(two / "output")
 
 
-def test_the_all_notes_listing_made_by_other_processes_is_the_one_made_in_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pages of the all-notes listing, made by two workers while the main process makes
-    the other listings (a first build with a pool): the same bytes as one process makes, and
-    their keys in the build cache, so that a rebuild keeps them."""
-    from glossator import pages, pipeline
-    monkeypatch.setattr(pipeline, "NOTES_ELSEWHERE_FROM", 1)
-    monkeypatch.setattr(pages, "NOTES_PER_PAGE_DOCUMENTS", 3)  # 12 documents: 4 pages
-    handed: list = []
-    start = pipeline.start_notes_pages
-    monkeypatch.setattr(pipeline, "start_notes_pages", lambda tasks: handed.append(
-        [[number for number, _ in task.pages] for task in tasks]) or start(tasks))
-    one = make(tmp_path / "one")
-    three = make(tmp_path / "three")
-    run(one, jobs=1)
-    assert handed == []
-    run(three, jobs=3)
-    assert handed == [[[1, 2], [3, 4]]]
-    assert tree_bytes(one / "output") == tree_bytes(three / "output")
-    assert "notes/page/4/index.html" in tree_bytes(three / "output")
-    assert page_keys(three) == page_keys(one)  # what each page was made from, for rebuilds
-    assert len([path for path in page_keys(three) if path.startswith("notes/")]) == 4
-    # with the listing's pages in the cache, a full rebuild does not hand them over
-    for site in (one, three):
-        replace(site / "sources/letter-5.md", "Letter number 5", "The fifth letter")
-        replace(site / "annotations/letter-5.yaml", "A note.", "A changed note.")
-        run(site, jobs=1 if site is one else 3)
-    assert handed == [[[1, 2], [3, 4]]]
-    assert tree_bytes(one / "output") == tree_bytes(three / "output")
-
-
-def test_a_template_error_in_the_all_notes_listing_made_elsewhere_fails_the_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossator import pipeline
-    from glossator.errors import BuildFailed
-    monkeypatch.setattr(pipeline, "NOTES_ELSEWHERE_FROM", 1)
-    site = make(tmp_path / "site")
-    run(site, jobs=1)
-    before = tree_bytes(site / "output")
-    shutil.rmtree(site / ".glossator-cache")  # a first build again: the pages go elsewhere
-    (site / "theme" / "templates").mkdir(parents=True)
-    (site / "theme" / "templates" / "notes.html").write_text(
-        '{% extends "base.html" %}\n{% block main %}\n{{ pagination.nope.upper() }}\n'
-        '{% endblock %}\n', encoding="utf-8")
-    with pytest.raises(BuildFailed) as failed:
-        run(site, jobs=2)
-    [message] = [d.format() for d in failed.value.diagnostics.items]
-    assert message.startswith("theme/templates/notes.html:3:1: error: template error while "
-                              "rendering notes.html: 'dict object' has no attribute 'nope'")
-    assert tree_bytes(site / "output") == before
-
-
-def page_keys(site: Path) -> dict[str, str]:
-    with sqlite3.connect(site / ".glossator-cache" / "cache.sqlite") as db:
-        return dict(db.execute("SELECT path, key FROM pages").fetchall())
-
-
 def test_the_command_line_builds_with_the_server_it_started_early_as_in_one_process(
         tmp_path: Path) -> None:
     """A first build of enough documents with two jobs: the command line starts the
