@@ -103,8 +103,8 @@ def document_page(pages: PageRenderer, doc: PageParts, prev: Source | None,
 def save_parts(path: Path, key: str, doc: PageParts) -> None:
     """Keep ``doc`` for later page renders, written whole or not at all (a cache that
     cannot be written is only skipped): a line of JSON with the key and the small parts,
-    then the body's HTML as it is, compressed. (The body as a JSON string took as long to
-    escape as all the rest of the saving: 0.4 of 1.3 ms a document.)"""
+    then the body's HTML as it is (not escaped as a JSON string: 1.05 -> 0.95 ms a
+    document), compressed."""
     head = {"key": key, "introduction_html": doc.introduction_html,
             "notes": [vars(n) for n in doc.notes],
             "citations": [[c.style, c.label, c.html] for c in doc.citations],
