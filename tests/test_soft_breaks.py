@@ -3,6 +3,7 @@ its text and soft breaks joined, and everything render_source returns unchanged.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -135,5 +136,21 @@ def test_a_mark_and_a_glossary_link_across_a_soft_break_stay_one_element():
     ours = rendered(make_markdown(), body, notes, terms)
     assert ours == rendered(without_rule(), body, notes, terms)
     assert '<a class="glossary-term" href="/g/#here"' in ours[0]
+    assert ">Here\nterm</a>" in ours[0]
+    assert 'aria-details="note-n">the quoted\npassage</mark>' in ours[0]
+
+
+@pytest.mark.parametrize("reference", ["&#10;", "&#x0A;", "&NewLine;"])
+def test_a_line_break_written_as_a_character_reference_starts_no_line(reference):
+    """It shows as a space, as a soft break does, but the text after it is on the same source
+    line: messages and passages are located as for a space there, and marks and glossary
+    links run across it as across a soft break."""
+    body = f"We read the Here{reference}term and the quoted{reference}passage.\n<span> here\n"
+    notes = [Note(id="n", quote="the quoted passage", note="")]
+    terms = [Term(id="here", term="Here term", definition="")]
+    ours = rendered(make_markdown(), body, notes, terms)
+    spaced = rendered(make_markdown(), body.replace(reference, " "), notes, terms)
+    assert ours[1:] == spaced[1:]  # anchor text, line marks, passages, paragraphs, messages
+    assert "sources/s.md:4:1: warning: raw HTML shown as text: <span>" in ours[-1]
     assert ">Here\nterm</a>" in ours[0]
     assert 'aria-details="note-n">the quoted\npassage</mark>' in ours[0]

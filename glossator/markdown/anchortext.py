@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from .matching import MatchText
+from .soft_breaks import NEWLINE_REFERENCE
 
-TEXT_TYPES = frozenset({"text", "code_inline"})
+TEXT_TYPES = frozenset({"text", "code_inline", NEWLINE_REFERENCE})
 BREAK_TYPES = frozenset({"softbreak", "hardbreak"})
 CODE_BLOCK_TYPES = frozenset({"fence", "code_block"})
 
@@ -101,6 +102,8 @@ def _add_inline(b: _Builder, token: Token) -> None:
                 b.add(child, text)
                 continue
             b.add(child, text.replace("\n", " "))  # soft breaks kept in the text
+            if child.type == NEWLINE_REFERENCE:  # "&#10;": a space, on the same line
+                continue
             start = child.meta["anchor"]
             offset = text.find("\n")
             while offset != -1:

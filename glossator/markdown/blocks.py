@@ -14,7 +14,7 @@ import bisect
 from markdown_it.token import Token
 
 from .anchors import Span
-from .anchortext import CODE_BLOCK_TYPES, code_block_text
+from .anchortext import CODE_BLOCK_TYPES, TEXT_TYPES, code_block_text
 
 NOTES_TOKEN = "glossator_notes"
 
@@ -44,7 +44,7 @@ def _extent(token: Token) -> tuple[int, int] | None:
     if not pieces:
         return None
     last = pieces[-1]
-    width = len(last.content) if last.type in ("text", "code_inline") else 1
+    width = len(last.content) if last.type in TEXT_TYPES else 1
     return pieces[0].meta["anchor"], last.meta["anchor"] + width
 
 

@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from ..models import Term
 from .matching import MatchText, normalize_query
+from .soft_breaks import NEWLINE_REFERENCE
 
 
 _MARK_CATEGORIES = ("Mn", "Mc", "Me")
@@ -227,7 +228,7 @@ class GlossaryMatcher:
 
 # Which inline runs may hold glossary links ------------------------------------------------
 
-RUN_TYPES = frozenset({"text", "softbreak"})
+RUN_TYPES = frozenset({"text", "softbreak", NEWLINE_REFERENCE})
 
 
 def text_runs(tokens: list[Token]) -> list[list[Token]]:

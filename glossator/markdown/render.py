@@ -18,6 +18,7 @@ from .anchortext import code_block_text
 from .blocks import NOTES_TOKEN
 from .decorate import Decorator
 from .highlight import code_tokens, fence_language
+from .soft_breaks import NEWLINE_REFERENCE
 
 ENV_KEY = "glossator"
 
@@ -53,7 +54,7 @@ def _open_with_permalink(default_rule_name: str) -> Callable:
 def _continues(tokens: list[Token], idx: int) -> bool:
     """The next token is more anchor text in the same element (a highlight may run on)."""
     following = tokens[idx + 1] if idx + 1 < len(tokens) else None
-    return (following is not None and following.type in ("text", "softbreak")
+    return (following is not None and following.type in ("text", "softbreak", NEWLINE_REFERENCE)
             and "anchor" in following.meta)
 
 
@@ -161,6 +162,7 @@ def render_notes(self, tokens: list[Token], idx: int, options, env) -> str:
 def install_rules(md: MarkdownIt) -> None:
     rules = {
         "text": render_text,
+        NEWLINE_REFERENCE: render_text,
         "softbreak": render_softbreak,
         "code_inline": render_code_inline,
         "link_open": render_link_open,

@@ -17,8 +17,10 @@ token, and the HTML is the same.
 Glossator's rules read a "\\n" in a text token as the soft break it stands for: one space
 of anchor text and the start of a new source line (``anchortext.py``), a line of its own for
 the raw-HTML check (``safety.py``). A line break written as a character reference
-(``&#10;``), which shows as a space too, is read the same way. They still read ``softbreak``
-tokens, for a parser made without this rule. ``tests/test_soft_breaks.py`` compares the
+(``&#10;``, ``&NewLine;``) is on the same source line as the text around it: it is kept out
+of the text, as a ``newline_reference`` token (:func:`keep_newline_references`), read as
+text that starts no line. They still read ``softbreak`` tokens, for a parser made without
+this rule. ``tests/test_soft_breaks.py`` compares the
 tokens with markdown-it-py's, and everything ``render_source`` returns with what it returns
 without this rule, on generated documents.
 """
@@ -26,9 +28,11 @@ without this rule, on generated documents.
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 
 RULE_NAME = "newline"
+NEWLINE_REFERENCE = "newline_reference"  # a token type of Glossator's own
 
 
 def install(md: MarkdownIt) -> bool:
@@ -39,7 +43,20 @@ def install(md: MarkdownIt) -> bool:
             or RULE_NAME not in {r.name for r in md.inline.ruler.__rules__}):
         return False
     md.inline.ruler.at(RULE_NAME, newline)
+    md.core.ruler.before("text_join", NEWLINE_REFERENCE, keep_newline_references)
     return True
+
+
+def keep_newline_references(state: StateCore) -> None:
+    """Each character reference that stands for a line break, made a ``newline_reference``
+    token before ``text_join`` would join it to the text, where its "\n" would read as a
+    soft break and every line after it be counted one too far."""
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        for child in token.children or ():  # (not an image's alt text: it is no anchor text)
+            if child.type == "text_special" and child.info == "entity" and "\n" in child.content:
+                child.type = NEWLINE_REFERENCE
 
 
 def newline(state: StateInline, silent: bool) -> bool:
