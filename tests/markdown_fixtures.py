@@ -55,6 +55,7 @@ from glossator.markdown import (
 )
 from glossator.markdown.anchors import Span
 from glossator.markdown.glossary import GlossaryMatcher
+from glossator.markdown.source_lines import LINE_STARTS, LINES
 from glossator.models import Note, Term
 from glossator.slugs import slug
 from glossator.yamlio import load_yaml
@@ -341,14 +342,21 @@ def joined(children: list[dict]) -> list[dict]:
             in_run = True
             continue
         in_run = False
+        child = {**child, "meta": without_line_meta(child["meta"])}
         out.append({**child, "children": joined(child["children"])} if child["children"]
                    else child)
     return out
 
 
+def without_line_meta(meta: dict) -> dict:
+    """A token's meta less the source lines Glossator records (``source_lines.py``)."""
+    return {k: v for k, v in meta.items() if k not in (LINE_STARTS, LINES)}
+
+
 def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
     """The tokens as dicts, soft breaks joined to their text (a no-op for Glossator's parser),
-    and the env the parse filled (link reference definitions)."""
+    the source lines Glossator records left out, and the env the parse filled (link reference
+    definitions)."""
     env: dict = {}
     found = [t.as_dict() for t in md.parse(text, env)]
     return [{**t, "children": joined(t["children"])} if t["children"] else t

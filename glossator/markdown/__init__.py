@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
-from . import paragraph_ends, soft_breaks
+from . import paragraph_ends, soft_breaks, source_lines
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -42,6 +42,7 @@ def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
         md.disable(["html_block", "html_inline"])
     paragraph_ends.install(md)
     soft_breaks.install(md)
+    source_lines.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
     install_rules(md)
     return md

@@ -8,7 +8,9 @@ loaded, and a token whose text is not (a character reference like ``e&#x301;``) 
 normalised here, so the page shows what the anchor text holds.
 
 Building it records, on every token that carries anchor text, ``token.meta["anchor"]`` = its
-start offset; and, for error messages, which body line each offset comes from.
+start offset; and, for error messages, which body line each offset comes from: a line starts
+after each break, and after each line break a code span, link or image consumed
+(``source_lines.py``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from markdown_it.token import Token
 
 from .matching import MatchText
 from .soft_breaks import NEWLINE_REFERENCE
+from .source_lines import LINE_STARTS, hidden_lines
 
 TEXT_TYPES = frozenset({"text", "code_inline", NEWLINE_REFERENCE})
 BREAK_TYPES = frozenset({"softbreak", "hardbreak"})
 CODE_BLOCK_TYPES = frozenset({"fence", "code_block"})
+HIDDEN_LINE_TYPES = frozenset({"link_close", "image", "html_inline"})  # see source_lines.py
 
 
 @dataclass
@@ -100,6 +104,10 @@ def _add_inline(b: _Builder, token: Token) -> None:
             text = _nfc(child).content
             if "\n" not in text:
                 b.add(child, text)
+                if child.meta and LINE_STARTS in child.meta:  # a code span across lines
+                    for offset in child.meta[LINE_STARTS]:
+                        line += 1
+                        b.line_marks.append((child.meta.get("anchor", b.length) + offset, line))
                 continue
             b.add(child, text.replace("\n", " "))  # soft breaks kept in the text
             if child.type == NEWLINE_REFERENCE:  # "&#10;": a space, on the same line
@@ -113,6 +121,9 @@ def _add_inline(b: _Builder, token: Token) -> None:
         elif child.type in BREAK_TYPES:
             b.add(child, " ")
             line += 1
+            b.line_marks.append((b.length, line))
+        elif child.type in HIDDEN_LINE_TYPES and (lines := hidden_lines(child)):
+            line += lines  # a link's destination or title, an image, raw HTML
             b.line_marks.append((b.length, line))
 
 

@@ -16,11 +16,13 @@ from markdown_it.token import Token
 
 from ..errors import Diagnostics, Location
 from ..urls import link_problem
+from .source_lines import hidden_lines
 
 RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--)>?")
 # A complete tag or a comment opening, in a YAML text field (title, publisher…): there a "<"
 # before a letter is often just text ("x<y"), and a value never continues on the next line.
 HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*)>|<!--")
+HIDDEN_LINE_TYPES = frozenset({"code_inline", "link_close", "html_inline"})
 HTML_HINT = ("raw HTML is shown as text because `unsafe_html` is false in site_config.yaml; "
              "write Markdown instead")
 
@@ -59,10 +61,13 @@ def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
                 line += 1
             elif child.type in ("link_open", "image"):
                 _check_url(child, line, where, diags)
+                line += hidden_lines(child)  # an image's lines (a link's are on its end)
             elif child.type == "text":
                 if not unsafe_html:
                     _check_html(child, line, where, diags)
                 line += child.content.count("\n")  # soft breaks kept in the text
+            elif child.type in HIDDEN_LINE_TYPES:  # a code span or link across lines
+                line += hidden_lines(child)
 
 
 def _walk(children: list[Token]):
