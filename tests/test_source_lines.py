@@ -125,3 +125,19 @@ def test_a_passage_and_a_message_after_a_construct_across_lines(construct):
     assert result.anchor.line_of(span.start) == 1
     column = body.split("\n")[1].index("<span>") + 1
     assert f"sources/s.md:4:{column}: warning: raw HTML shown as text: <span>" in diags.format()
+
+
+@pytest.mark.parametrize("construct, line, column", [
+    ("[x](\njavascript:alert(1))", 2, 1),
+    ("[two\nlines](javascript:alert(1))", 2, 8),
+    ("![alt\ntext](javascript:alert(1))", 2, 7),
+    ("[x](javascript:alert(1))", 1, 11),
+])
+def test_an_unsafe_address_is_located_on_the_line_it_is_written_on(construct, line, column):
+    body = f"Intro {construct} end.\n"
+    diags = Diagnostics()
+    check_tokens(make_markdown().parse(body, {}), Where("s.md", 1, body.split("\n")), diags,
+                 unsafe_html=False)
+    (error,) = diags.items
+    assert (error.location.line, error.location.col) == (line, column)
+    assert error.message.startswith("unsafe ")

@@ -39,14 +39,17 @@ class Where:
     # problem in it is located where it starts.
     flat: bool = False
 
-    def locate(self, line: int, *needles: str) -> Location:
+    def locate(self, line: int, *needles: str, last: int | None = None) -> Location:
         """The location of the first of ``needles`` found on body line ``line`` (0-based), or
-        of the line."""
+        on the first of lines ``line`` to ``last`` that has one; else of the line."""
         if self.flat:
             return Location(self.path, self.first_line, self.first_col)
-        text = self.lines[line] if 0 <= line < len(self.lines) else ""
-        col = next((text.find(n) + 1 for n in needles if n and n in text), 1)
-        return Location(self.path, self.first_line + line, col + self.first_col - 1)
+        for at in range(line, max(line, last or line) + 1):
+            text = self.lines[at] if 0 <= at < len(self.lines) else ""
+            col = next((text.find(n) + 1 for n in needles if n and n in text), 0)
+            if col:
+                return Location(self.path, self.first_line + at, col + self.first_col - 1)
+        return Location(self.path, self.first_line + line, self.first_col)
 
 
 def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
@@ -56,11 +59,12 @@ def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
         if token.type != "inline":
             continue
         line = token.map[0] if token.map else 0
-        for child in _walk(token.children or []):
+        children = token.children or []
+        for index, child in enumerate(children):  # (an image's alt text is not HTML)
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type in ("link_open", "image"):
-                _check_url(child, line, where, diags)
+                _check_url(children, index, line, where, diags)
                 line += hidden_lines(child)  # an image's lines (a link's are on its end)
             elif child.type == "text":
                 if not unsafe_html:
@@ -70,16 +74,27 @@ def check_tokens(tokens: list[Token], where: Where, diags: Diagnostics, *,
                 line += hidden_lines(child)
 
 
-def _walk(children: list[Token]):
-    for child in children:
-        yield child
-        if child.type == "image":
-            continue  # alt text is not rendered as HTML
-        if child.children:
-            yield from _walk(child.children)
+def _lines_spanned(children: list[Token], index: int) -> int:
+    """How many lines past its first the link or image ``children[index]`` ends on."""
+    token = children[index]
+    if token.type == "image":
+        return hidden_lines(token)
+    lines = 0
+    for child in children[index + 1:]:  # to the link's end (a link holds no link)
+        if child.type in ("softbreak", "hardbreak"):
+            lines += 1
+        elif child.type == "text":
+            lines += child.content.count("\n")
+        else:
+            lines += hidden_lines(child)
+        if child.type == "link_close":
+            break
+    return lines
 
 
-def _check_url(token: Token, line: int, where: Where, diags: Diagnostics) -> None:
+def _check_url(children: list[Token], index: int, line: int, where: Where,
+               diags: Diagnostics) -> None:
+    token = children[index]
     attr = "src" if token.type == "image" else "href"
     url = str(token.attrGet(attr) or "")
     problem = link_problem(url, image=token.type == "image")
@@ -90,7 +105,9 @@ def _check_url(token: Token, line: int, where: Where, diags: Diagnostics) -> Non
     # the address as markdown-it gives it is percent-encoded and has its entities decoded:
     # look for it as written, then unescaped, then for what follows its scheme
     needles = (url[:20], unquote(url)[:20], unquote(url).partition(":")[2][:20])
-    diags.error(where.locate(line, *needles), f"unsafe {kind} address: {problem}",
+    # on the first line of the link (or image) that has it
+    last = line + _lines_spanned(children, index)
+    diags.error(where.locate(line, *needles, last=last), f"unsafe {kind} address: {problem}",
                 hints=["use an http:// or https:// address, or a relative link"])
 
 
