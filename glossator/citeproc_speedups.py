@@ -19,6 +19,10 @@ Each rendered element passes its text through ``strip_periods``, ``case``, five 
 has nothing to do; which of them apply is worked out once per element. ``get_macro`` finds a
 macro once per style and name.
 
+A term is looked up once per style and arguments, its singular text made once per term, and
+a name's options (when no sort key overrides them) read once per name element and context:
+citeproc-py finds each through XPath on every use.
+
 A ``cs:choose`` remembers which branch it took for what its conditions read of the item: its
 type, which of the tested variables are present, the values of the ``is-numeric`` ones and
 whether the ``is-uncertain-date`` ones are uncertain. A choose whose conditions test the
@@ -423,6 +427,53 @@ def _get_macro(self: Any, name: str) -> Any:
     return macro
 
 
+# --- terms and name options, looked up once ---------------------------------------------------
+# A term depends on the style (its locales) and the arguments only; its singular text on the
+# term element alone. A name's options, when no sort key overrides them, on the element, the
+# option and the element whose ``cs:citation`` or ``cs:bibliography`` gives the defaults.
+# citeproc-py finds each again on every use, through XPath, and raises and catches a
+# ``TypeError`` for every name option (``None[name]``, the missing sort options).
+
+_TERMS: dict[tuple[Any, ...], Any] = {}
+_SINGLE: dict[Any, Any] = {}
+_NAME_OPTIONS: dict[tuple[Any, str, Any], Any] = {}
+
+
+def _get_term(self: Any, name: str, form: Any = None, fallback_locale: bool = True,
+              zero_padded: bool = False) -> Any:
+    key = (_get_root(self), name, form, fallback_locale, zero_padded)
+    term = _TERMS.get(key, _NONE)
+    if term is _NONE:
+        try:
+            term = _ORIGINALS[(model.CitationStylesElement, "get_term")](
+                self, name, form, fallback_locale, zero_padded)
+        except IndexError as error:  # a locale root without the term
+            term = error
+        _TERMS[key] = term
+    if isinstance(term, IndexError):
+        raise IndexError(*term.args)
+    return term
+
+
+def _single(self: Any) -> Any:
+    text = _SINGLE.get(self)
+    if text is None:  # (a String, immutable: the same one serves every use)
+        text = _SINGLE[self] = _ORIGINALS[(model.Term, "single")].fget(self)
+    return text
+
+
+def _name_get_option(self: Any, name: str, context: Any = None,
+                     sort_options: Any = None) -> Any:
+    if sort_options is not None:
+        return _ORIGINALS[(model.Name, "get_option")](self, name, context, sort_options)
+    key = (self, name, context)
+    value = _NAME_OPTIONS.get(key, _NONE)
+    if value is _NONE:
+        value = _NAME_OPTIONS[key] = _ORIGINALS[(model.Name, "get_option")](self, name,
+                                                                           context)
+    return value
+
+
 def apply() -> None:
     """Install the memoised methods (idempotent)."""
     if _ORIGINALS:
@@ -445,7 +496,10 @@ def apply() -> None:
                                    (model.StrippedPeriods, "strip_periods", _strip_periods),
                                    (base, "get_macro", _get_macro),
                                    (model.Parent, "render_children", _render_children),
-                                   (model.Group, "process", _group_process)):
+                                   (model.Group, "process", _group_process),
+                                   (base, "get_term", _get_term),
+                                   (model.Term, "single", property(_single)),
+                                   (model.Name, "get_option", _name_get_option)):
         _ORIGINALS[(cls, name)] = vars(cls)[name]
         setattr(cls, name, replacement)
     for cls in _classes_defining("calls_variable"):
@@ -463,5 +517,5 @@ def restore() -> None:
     _CALLS_VARIABLE_CACHE.clear()
     for cache in (_BRANCH_CACHE, _CHOOSE_PLAN, _READS, _CHILDREN, _ROOT_CACHE, _CHILD_CACHE,
                   _LOCALE_OPTION_CACHE, _FORMAT_STEPS, _AFFIXED, _QUOTED, _CASED, _STRIPPED,
-                  _MACROS):
+                  _MACROS, _TERMS, _SINGLE, _NAME_OPTIONS):
         cache.clear()
