@@ -19,7 +19,7 @@ from .documents import RenderedDocument, RenderedNote
 from .exports import citation_files
 from .metadata import head_tags, json_ld, script_json
 from .models import Source
-from .pages import PageRenderer, alphabetical, doc_entry, tag_entry
+from .pages import PageRenderer, doc_entry, tag_entry
 from .slugs import slug
 from .webannotation import annotation_collection
 
@@ -79,7 +79,7 @@ def document_page(pages: PageRenderer, doc: PageParts, prev: Source | None,
                   next_: Source | None) -> bytes:
     """The document's page (``<slug>/index.html``)."""
     s, site = doc.source, pages.site
-    terms = sorted((t for t in site.terms if t.id in doc.terms_used), key=alphabetical)
+    terms = [t for t in site.terms_alphabetical if t.id in doc.terms_used]
     url = inv.absolute_url(site.config.base_url, inv.document_page(s.slug))
     pages.page(
         inv.document_page(s.slug), "document.html", "document", s.title,
