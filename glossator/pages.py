@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -20,13 +18,13 @@ from . import inventory as inv
 from .cache import digest
 from .config import SiteConfig
 from .documents import DocumentSummary
-from .errors import Diagnostic, Diagnostics
+from .errors import Diagnostics
 from .feeds import (FEED_ENTRIES, FEED_FILE, SITEMAP_FILE, atom_feed, newest_added_first,
                     robots_txt, sitemap)
 from .markdown.highlight import stylesheet
 from .models import Source, Term
 from .slugs import slug
-from .templates import TemplateFailed, Theme
+from .templates import Theme
 
 NOTES_PER_PAGE_DOCUMENTS = 50  # documents per page of the all-notes listing
 
@@ -132,24 +130,6 @@ def tag_entry(site: SiteInfo, tag_slug: str) -> dict[str, Any]:
 
 
 @dataclass
-class PageJob:
-    """A page to render: everything :meth:`PageRenderer.render` needs, as plain data (it is
-    sent to a worker when the listings are rendered in the pool)."""
-
-    path: str
-    template: str
-    kind: str
-    title: str
-    absolute_links: bool
-    context: dict[str, Any]
-
-
-# A delegated render's result: the page's bytes (None if its template failed) and what its
-# rendering reported.
-Rendered = tuple[bytes | None, list[Diagnostic]]
-
-
-@dataclass
 class PageRenderer:
     site: SiteInfo
     theme: Theme
@@ -160,20 +140,8 @@ class PageRenderer:
     paths: list[str] = field(default_factory=list)  # every page, rendered or reused
     # where each output goes as soon as it is made (None: kept in ``outputs``)
     emit: Callable[[str, bytes], None] | None = None
-    # where pages are rendered, if not here: a job in, a future of its result out (the build's
-    # worker pool); outputs are still handed to ``emit`` in the order they were asked for
-    delegate: Callable[[PageJob], Future[Rendered]] | None = None
-    window: int = 16  # at most this many delegated renders pending: their results are held
-    _pending: deque[tuple[str, bytes | Future[Rendered]]] = field(default_factory=deque)
-    _delegated: int = 0  # futures in ``_pending``
 
     def put(self, path: str, data: bytes) -> None:
-        if self._pending:  # after pages still being rendered elsewhere: in order
-            self._pending.append((path, data))
-        else:
-            self._put_now(path, data)
-
-    def _put_now(self, path: str, data: bytes) -> None:
         if self.emit is not None:
             self.emit(path, data)
         else:
@@ -195,66 +163,27 @@ class PageRenderer:
             return
         if lazy is not None:
             context.update(lazy())
-        job = PageJob(path, template, kind, title, absolute_links, context)
-        if self.delegate is None:
-            self.put(path, self.render(job))
-            return
-        self._pending.append((path, self.delegate(job)))
-        self._delegated += 1
-        self._hand_over(wait=self._delegated > self.window)
-
-    def render(self, job: PageJob) -> bytes:
-        """The page ``job`` asks for (raises ``TemplateFailed``, its diagnostic recorded)."""
         config = self.site.config
         rel: Callable[..., str]
-        if job.absolute_links:  # 404.html is served at any depth
+        if absolute_links:  # 404.html is served at any depth
             def rel(to: str, fragment: str = "") -> str:
                 url = inv.absolute_url(config.base_url, to)
                 return f"{url}#{fragment}" if fragment else url
         else:
-            rel = inv.links_from(job.path)
-        context = dict(job.context)
+            rel = inv.links_from(path)
         assets = {name: rel(inv.asset(name)) for name in self.theme.asset_names}
-        url = inv.absolute_url(config.base_url, job.path)
-        page = {"path": job.path, "kind": job.kind, "title": job.title, "url": url,
-                "canonical": None if job.kind == "404" else url,
+        page = {"path": path, "kind": kind, "title": title,
+                "url": inv.absolute_url(config.base_url, path),
+                "canonical": None if kind == "404" else inv.absolute_url(config.base_url, path),
                 "description": context.pop("description", config.description),
                 "alternate_json": context.pop("alternate_json", None),
                 "meta": context.pop("meta", []), "json_ld": context.pop("json_ld", None)}
         site = {"title": config.title, "description": config.description,
                 "language": config.language, "base_url": config.base_url,
                 "editors": [e.display() for e in config.editors]}
-        html = self.theme.render(job.template, {"site": site, "page": page, "rel": rel,
-                                                "assets": assets, **context}, self.diags)
-        return html.encode("utf-8")
-
-    def finish(self) -> None:
-        """Wait for the pages rendered elsewhere; every output handed over, in order."""
-        self._hand_over(wait=True, until_empty=True)
-
-    def _hand_over(self, *, wait: bool, until_empty: bool = False) -> None:
-        """Hand over the outputs at the head of the queue that are ready; with ``wait``,
-        also wait for the oldest delegated render (until none is left, ``until_empty``).
-        A failed render stops everything, as it would have here: its diagnostics are
-        recorded, the renders not yet started are cancelled, and ``TemplateFailed`` raised."""
-        while self._pending:
-            path, item = self._pending[0]
-            if isinstance(item, Future):
-                if not (wait or item.done()):
-                    return
-                data, diagnostics = item.result()
-                self._delegated -= 1
-                self.diags.items.extend(diagnostics)
-                if data is None:
-                    for _, later in self._pending:
-                        if isinstance(later, Future):
-                            later.cancel()
-                    self._pending.clear()
-                    raise TemplateFailed(path)
-                item = data
-                wait = until_empty  # (a page asked for waits for one render at most)
-            self._pending.popleft()
-            self._put_now(path, item)
+        html = self.theme.render(template, {"site": site, "page": page, "rel": rel,
+                                            "assets": assets, **context}, self.diags)
+        self.put(path, html.encode("utf-8"))
 
     def file(self, path: str, key: Any, make: Callable[[], bytes]) -> None:
         """Another generated file (the feed, the sitemap), made only if its key changed."""
@@ -272,15 +201,11 @@ class PageRenderer:
 
 def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics, *,
                   reuse: Callable[[str, str], bool] | None = None,
-                  emit: Callable[[str, bytes], None] | None = None,
-                  delegate: Callable[[PageJob], Future[Rendered]] | None = None,
-                  ) -> dict[str, bytes]:
+                  emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
     """Every output that is not a document's own, as ``{path: bytes}`` (except the pages
     ``reuse`` says stand as they are); with ``emit``, each is handed to it as soon as it is
-    made instead (the all-notes pages of a large edition hold every note), and {} returned.
-    With ``delegate``, the pages are rendered there (the build's workers), a few at a time,
-    and handed over in the same order."""
-    pages = PageRenderer(site, theme, diags, reuse=reuse, emit=emit, delegate=delegate)
+    made instead (the all-notes pages of a large edition hold every note), and {} returned."""
+    pages = PageRenderer(site, theme, diags, reuse=reuse, emit=emit)
     entries = [doc_entry(d.source, site) for d in index.documents]
     pages.page(inv.HOME, "index.html", "home", site.config.title, documents=entries,
                key=[site.tags, _keys(index.documents)])
@@ -294,7 +219,6 @@ def listing_pages(site: SiteInfo, index: Index, theme: Theme, diags: Diagnostics
         pages.put(inv.asset(name), path.read_bytes())
     pages.put(inv.asset("pygments.css"), stylesheet().encode("utf-8"))
     _discovery_files(pages, index)
-    pages.finish()
     return pages.outputs
 
 

@@ -46,10 +46,9 @@ from .models import Annotations, Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
-from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, Pool, RenderResult,
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
-                      map_tasks, render_document, render_listing_page, run_tasks,
-                      worker_pool)
+                      render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
 
 
@@ -382,12 +381,9 @@ class _Build:
         self.around = around = neighbours([replace(s, body="") if s.body else s
                                            for s in published])
         tasks = self._render_tasks(sink, sources, around)
-        setup = self._render_setup(sink.staging if isinstance(sink, OutputWriter) else None)
-        with worker_pool(jobs=self.jobs, count=len(tasks), initializer=init_renderer,
-                         initargs=(setup,)) as pool:
-            self._render(sink, tasks, pool)
-            self._stop_on_errors()
-            self._listings(sink, published, pool)
+        self._render(sink, tasks)
+        self._stop_on_errors()
+        self._listings(sink, published)
 
     def _page_key(self, stem: str, source: Source, around: dict, terms: list[str]) -> str:
         """Everything a document's page shows besides its own files (which the input key
@@ -476,15 +472,17 @@ class _Build:
                            output_dir=self.output_dir.resolve(),
                            parts_dir=cache.parent / PAGE_PARTS if cache and staging else None)
 
-    def _render(self, sink: Sink, tasks: deque[RenderTask], pool: Pool) -> None:
+    def _render(self, sink: Sink, tasks: deque[RenderTask]) -> None:
+        staging = sink.staging if isinstance(sink, OutputWriter) else None
+        setup = self._render_setup(staging)
         in_flight: deque[RenderTask] = deque()
 
         def feed() -> Iterator[RenderTask]:  # each task released once its result is in
             while tasks:
                 in_flight.append(tasks.popleft())
                 yield in_flight[-1]
-        results = map_tasks(pool, render_document, feed(), count=len(tasks),
-                            batch=RENDER_BATCH)
+        results = run_tasks(render_document, feed(), count=len(tasks), jobs=self.jobs,
+                            initializer=init_renderer, initargs=(setup,), batch=RENDER_BATCH)
         for result in results:
             task = in_flight.popleft()
             self.diags.items.extend(result.diagnostics)
@@ -493,7 +491,7 @@ class _Build:
             for rel, same in result.staged.items():
                 sink.adopt(rel, same)
             stem = task.source.stem
-            # results come in task order (workers.map_tasks); the cache rows depend on it
+            # results come in task order (workers.run_tasks); the cache rows depend on it
             assert result.summary is None or result.summary.source.stem == stem, "out of order"
             if result.page_only:
                 if result.summary is None:  # from its parts: its warnings, as when kept
@@ -533,7 +531,7 @@ class _Build:
             for citation_key, rows in result.citations.items():
                 self.cache.put_citation(citation_key, rows)
 
-    def _listings(self, sink: Sink, published: list[Source], pool: Pool) -> None:
+    def _listings(self, sink: Sink, published: list[Source]) -> None:
         slugs = {s.slug for s in published}
         docs = [d for d in self.summaries.values() if d.source.slug in slugs]
         for doc in docs:
@@ -546,11 +544,8 @@ class _Build:
             sink.write(rel, data)
             written.append(rel)
         try:
-            # in the renders' workers, if there are any: this stage ran on one core
-            delegate = (functools.partial(pool.executor.submit, render_listing_page)
-                        if pool.executor is not None else None)
             listing_pages(self.site, index, self.theme, self.diags,
-                          reuse=self._reuse_page(sink), emit=emit, delegate=delegate)
+                          reuse=self._reuse_page(sink), emit=emit)
         except TemplateFailed:
             raise BuildFailed(self.diags)
         self._stop_on_errors(strict=self.options.strict)

@@ -18,7 +18,6 @@ import json
 import os
 import sqlite3
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +36,7 @@ from .loaders import load_annotations, load_source, read_document
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
-from .pages import PageJob, PageRenderer, Rendered, SiteInfo
+from .pages import PageRenderer, SiteInfo
 from .templates import TemplateFailed, Theme
 from .writer import stage_file
 
@@ -165,16 +164,6 @@ def _note_template(theme: Theme) -> Callable[[RenderedNote, Diagnostics], str]:
     def render(note: RenderedNote, diags: Diagnostics) -> str:
         return theme.render(NOTE_TEMPLATE, {"note": note}, diags)
     return render
-
-
-def render_listing_page(job: PageJob) -> Rendered:
-    """A listing page, rendered for the main process (``pages.PageRenderer.delegate``)."""
-    assert _RENDERER is not None, "init_renderer() first"
-    diags = Diagnostics()
-    try:
-        return PageRenderer(_RENDERER.setup.site, _RENDERER.theme, diags).render(job), diags.items
-    except TemplateFailed:
-        return None, diags.items
 
 
 def render_document(task: RenderTask) -> RenderResult:
@@ -309,50 +298,21 @@ def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int
     (the main process's share of each exchange) would otherwise come near their own (each
     worker still gets several batches)."""
     count = len(tasks) if count is None else count  # type: ignore[arg-type]
-    with worker_pool(jobs=jobs, count=count, initializer=initializer,
-                     initargs=initargs) as pool:
-        yield from map_tasks(pool, function, tasks, count=count, batch=batch)
-
-
-@contextmanager
-def worker_pool(*, jobs: int, count: int, initializer: Callable[..., None],
-                initargs: tuple) -> Iterator[Pool]:
-    """Workers for ``count`` tasks, each set up by ``initializer``; or, when one process will
-    do (one job, or too few tasks for a pool to pay off), the main process set up the same
-    way. The workers stay until the block ends: the renders' pool renders the listing pages
-    too."""
     if jobs <= 1 or count < SERIAL_BELOW:
         initializer(*initargs)
-        yield Pool(None, 1)
-        return
-    with ProcessPoolExecutor(jobs, mp_context=context(), initializer=_set_up_worker,
-                             initargs=(initializer, initargs)) as executor:
-        yield Pool(executor, jobs)
-
-
-@dataclass
-class Pool:
-    """The processes tasks run in: ``executor``'s workers, or the main process (None)."""
-
-    executor: ProcessPoolExecutor | None
-    jobs: int
-
-
-def map_tasks(pool: Pool, function: Callable[[Any], Any], tasks: Iterable[Any], *,
-              count: int, batch: int = 1) -> Iterator[Any]:
-    """``function`` over ``tasks`` in ``pool`` (see :func:`run_tasks`), results in order."""
-    if pool.executor is None:
         yield from map(function, tasks)
         return
-    window = pool.jobs * 4
+    window = jobs * 4
     batch = max(1, min(batch, count // window))
-    if batch == 1:
-        yield from _windowed(pool.executor, function, tasks, window=window)
-        return
-    batches = _batched(tasks, batch)
-    for results in _windowed(pool.executor, functools.partial(_each, function), batches,
-                             window=window):
-        yield from results
+    with ProcessPoolExecutor(jobs, mp_context=context(), initializer=_set_up_worker,
+                             initargs=(initializer, initargs)) as pool:
+        if batch == 1:
+            yield from _windowed(pool, function, tasks, window=window)
+            return
+        batches = _batched(tasks, batch)
+        for results in _windowed(pool, functools.partial(_each, function), batches,
+                                 window=window):
+            yield from results
 
 
 def _set_up_worker(initializer: Callable[..., None], initargs: tuple) -> None:

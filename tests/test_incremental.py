@@ -139,28 +139,8 @@ def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path, count: i
 
 
 
-def test_the_workers_render_the_listing_pages(tmp_path: Path, monkeypatch) -> None:
-    """With a pool, the main process renders no page itself: the listings (home, glossary,
-    tags, all notes, search, 404) go to the renders' workers, and come out the same."""
-    from glossator.pages import PageRenderer
-    rendered_here: list[str] = []
-    original = PageRenderer.render
-
-    def spy(self, job):
-        rendered_here.append(job.kind)
-        return original(self, job)
-    monkeypatch.setattr(PageRenderer, "render", spy)
-    one, two = make(tmp_path / "one", 40), make(tmp_path / "two", 40)
-    run(one, jobs=1)
-    assert {"home", "glossary", "tag", "tags", "notes", "search", "404"} <= set(rendered_here)
-    rendered_here.clear()
-    run(two, jobs=2)
-    assert rendered_here == []
-    assert tree_bytes(one / "output") == tree_bytes(two / "output")
-
-
 def test_a_listing_template_error_is_reported_as_by_one_process(tmp_path: Path) -> None:
-    """Two broken listing templates: the workers' build stops at the first page in the
+    """Two broken listing templates: a parallel build stops at the first page in the
     listings' order, as one process does, with the same message; nothing is published."""
     from glossator.errors import BuildFailed
     reported = []
