@@ -7,18 +7,22 @@ format); glossary cases are run by ``test_glossary_linking.py``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator.errors import Diagnostics, Location
 from glossator.markdown import make_markdown
 from glossator.markdown.anchors import MAX_LISTED, anchor_notes, closest_passage
 from glossator.markdown.anchortext import build_anchor_text
 from glossator.markdown.matching import (
+    _UNLIKE_A_SPACE,
     MatchText,
     find_all,
     followed_by,
@@ -149,6 +153,16 @@ def test_match_text_slices_give_the_original_characters() -> None:
     k = mt.key.index('"no" to 10 km')
     start, end = mt.to_orig_start(k), mt.to_orig_end(k + len('"no" to 10 km'))
     assert text[start:end] == "\u201cno\u201d\u00a0to\n10\tkm"
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u3000a\u0301_'"), max_size=16))
+def test_match_text_keys_the_whitespace_runs_that_are_not_one_space(text: str) -> None:
+    """The runs the key collapses are exactly those of the plain definition: two whitespace
+    characters or more, or one that is not " " (matching.py spells it to be searched faster)."""
+    runs = [m.span() for m in _UNLIKE_A_SPACE.finditer(text)]
+    assert runs == [m.span() for m in re.finditer(r"\s{2,}|[^\S ]", text)]
+    assert MatchText.of(text).key == re.sub(r"\s{2,}|[^\S ]", " ", text)
 
 
 def test_match_text_without_whitespace_is_the_identity() -> None:
