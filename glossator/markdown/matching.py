@@ -19,8 +19,8 @@ QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "
 _WHITESPACE = re.compile(r"\s+")
 # A whitespace run that is not one " ": two characters or more, or one that is not " ". Written
 # to start with "\s", which lets the regex engine skip to the next whitespace character; the
-# plain spelling, r"\s{2,}|[^\S ]", tried both branches at every character (a document's
-# keys: 0.83 -> 0.2-0.4 ms; tests/test_anchoring.py holds the two equal).
+# plain spelling, r"\s{2,}|[^\S ]", tried both branches at every character (keying a body:
+# 0.83 -> 0.2-0.4 ms; tests/test_anchoring.py holds the two spellings equal).
 _UNLIKE_A_SPACE = re.compile(r"\s(?:(?<! )|(?=\s))\s*")
 
 
