@@ -138,7 +138,6 @@ def test_a_parallel_build_equals_a_single_process_build(tmp_path: Path, count: i
     assert tree_bytes(one / "output") == tree_bytes(two / "output")
 
 
-
 def test_a_listing_template_error_is_reported_as_by_one_process(tmp_path: Path) -> None:
     """Two broken listing templates: a parallel build stops at the first page in the
     listings' order, as one process does, with the same message; nothing is published."""
@@ -157,6 +156,7 @@ def test_a_listing_template_error_is_reported_as_by_one_process(tmp_path: Path) 
         assert not (site / "output").exists()
     assert reported[0] == reported[1]
     assert len(reported[0]) == 1 and "theme/templates/tag.html" in reported[0][0], reported
+
 
 def test_the_command_line_builds_with_the_server_it_started_early_as_in_one_process(
         tmp_path: Path) -> None:
