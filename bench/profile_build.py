@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200,
                         help="documents: the first N of the 1,000-document corpus (200)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--dump", type=Path, help="also save the profile there (for pstats)")
     args = parser.parse_args()
     corpus = BENCH / "corpus" / "1000" / "glossator"
     if not corpus.is_dir():
@@ -90,6 +91,8 @@ def main() -> None:
         profile = cProfile.Profile()
         profile.runcall(build, site, options)
     stats = pstats.Stats(profile)
+    if args.dump:
+        stats.dump_stats(args.dump)
     by_owner: dict[str, float] = defaultdict(float)
     rows = []
     for (filename, line, func), (_, _, self_time, _, _) in stats.stats.items():

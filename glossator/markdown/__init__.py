@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
-from . import paragraph_ends, soft_breaks, source_lines
+from . import link_urls, paragraph_ends, soft_breaks, source_lines
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -44,6 +44,7 @@ def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
     soft_breaks.install(md)
     source_lines.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
+    link_urls.install(md)
     install_rules(md)
     return md
 
