@@ -27,8 +27,8 @@ from . import inventory as inv
 from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
-from .docpage import (PageParts, document_outputs, document_page, load_parts, parts_file,
-                      save_parts)
+from .docpage import (PageParts, document_outputs, document_page, find_body, load_parts,
+                      parts_file, save_parts)
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .forkserver import SERIAL_BELOW, context
@@ -195,10 +195,10 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
         return RenderResult(None, {}, diags.items)
     warnings = [d for d in diags.items if d.severity != "error"]
     summary = DocumentSummary.of(doc, warnings)
+    page = inv.document_page(task.source.slug)
     if _keeps_parts(r, task) and not diags.errors:
-        save_parts(_parts_path(r, task), task.parts_key, PageParts.of(doc))
+        save_parts(_parts_path(r, task), task.parts_key, PageParts.of(doc), outputs.get(page))
     if task.page_only:  # its other files stand (the same inputs made them)
-        page = inv.document_page(task.source.slug)
         outputs = {page: outputs[page]} if page in outputs else {}
     staged = _stage(r.setup, outputs)
     if staged:
@@ -208,10 +208,14 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
 
 
 def _render_page(r: Renderer, task: RenderTask) -> RenderResult | None:
-    """The page alone, from the document's kept parts; None when they are not valid."""
-    if not _keeps_parts(r, task):
+    """The page alone, from the document's kept parts; None when they are not valid. The
+    parts are kept again if the new page holds the body somewhere else (what comes before it
+    changed), so that the next page render finds it there (see ``docpage.save_parts``)."""
+    if not _keeps_parts(r, task) or r.setup.output_dir is None:
         return None
-    parts = load_parts(_parts_path(r, task), task.parts_key, task.source)
+    rel = inv.document_page(task.source.slug)
+    parts = load_parts(_parts_path(r, task), task.parts_key, task.source,
+                       r.setup.output_dir / rel)
     if parts is None:
         return None
     diags = Diagnostics()
@@ -220,7 +224,9 @@ def _render_page(r: Renderer, task: RenderTask) -> RenderResult | None:
                              task.next)
     except TemplateFailed:
         return RenderResult(None, {}, diags.items, page_only=True)
-    outputs = {inv.document_page(task.source.slug): page}
+    if not diags.errors and find_body(page, parts.body_html.encode("utf-8")) != parts.body_offset:
+        save_parts(_parts_path(r, task), task.parts_key, parts, page)
+    outputs = {rel: page}
     staged = _stage(r.setup, outputs)
     return RenderResult(None, {} if staged else outputs, diags.items, staged=staged,
                         page_only=True)

@@ -8,10 +8,9 @@ order). Other tests pin what a rebuild may touch, and that the cache is never tr
 
 from __future__ import annotations
 
-import json
+import pickle
 import shutil
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Callable
 
@@ -308,25 +307,87 @@ def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed,
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("damage", ["corrupt", "missing", "headless", "not utf-8"])
+@pytest.mark.parametrize("damage", ["corrupt", "missing", "truncated", "foreign",
+                                    "page edited", "page moved", "page deleted"])
 def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, built: Path,
                                               damage: str) -> None:
     site = built
-    parts = site / ".glossator-cache/parts/letter-4.parts.z"
-    assert parts.is_file()
-    head, body = zlib.decompress(parts.read_bytes()).split(b"\n", 1)
-    assert json.loads(head)["key"] and body.startswith(b"<")  # the head, then the body's HTML
+    parts = site / ".glossator-cache/parts/letter-4.parts"
+    page = site / "output/letter-4/index.html"
+    kept = pickle.loads(parts.read_bytes())
+    # the body is not kept: it is read back from the published page, where it is
+    offset, length, _ = kept["body"]
+    published = page.read_bytes()
+    assert published[offset:offset + length].startswith(b"<p id=\"p1\">")
+    assert published[offset:offset + length].endswith(b"A last paragraph, number 4.</p>\n")
     if damage == "corrupt":
-        parts.write_bytes(b"not zlib")
-    elif damage == "headless":  # the JSON head's line break lost
-        parts.write_bytes(zlib.compress(head + body))
-    elif damage == "not utf-8":
-        parts.write_bytes(zlib.compress(head + b"\n" + body[:-3] + b"\xff"))
-    else:
+        parts.write_bytes(b"not a pickle")
+    elif damage == "truncated":
+        parts.write_bytes(parts.read_bytes()[:-20])
+    elif damage == "foreign":  # anything but plain values is refused, never called
+        parts.write_bytes(pickle.dumps({**kept, "description": _Called()}))
+    elif damage == "missing":
         parts.unlink()
+    elif damage == "page edited":  # one byte of the body, in place
+        middle = offset + length // 2
+        page.write_bytes(published[:middle] + b"#" + published[middle + 1:])
+    elif damage == "page moved":  # the same body, somewhere else
+        page.write_bytes(b"<!-- -->" + published)
+    else:
+        page.unlink()
     add_footer(site)
     run(site, jobs=1)
-    assert parsed == ["letter-4"]
+    assert parsed == ["letter-4"] and not _CALLED
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+_CALLED: list[str] = []
+
+
+def _call(value: str) -> str:
+    _CALLED.append(value)
+    return value
+
+
+class _Called:
+    """Pickled as a call of ``_call``, made by whatever unpickles it."""
+
+    def __reduce__(self):
+        return _call, ("a description",)
+
+
+def test_edits_before_the_body_render_pages_again_without_parsing(tmp_path: Path, parsed,
+                                                                  built: Path) -> None:
+    """Each page render keeps the parts again when the body moved in the page, so that the
+    next page render still finds it."""
+    site = built
+    base = (Path(__file__).parent.parent / "glossator/theme/templates/base.html").read_text()
+    assert '<main id="site-main">' in base
+    (site / "theme/templates").mkdir(parents=True)
+    for banner in ("A banner", "A longer banner"):
+        (site / "theme/templates/base.html").write_text(
+            base.replace('<main id="site-main">', f'<p>{banner}</p><main id="site-main">'))
+        assert run(site, jobs=1).rendered == DOCS and parsed == []
+        assert f"<p>{banner}</p>" in (site / "output/letter-3/index.html").read_text()
+    assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
+
+
+def test_a_body_the_page_template_changes_is_kept_in_the_parts(tmp_path: Path,
+                                                               parsed) -> None:
+    site = make(tmp_path / "site")
+    document = (Path(__file__).parent.parent
+                / "glossator/theme/templates/document.html").read_text()
+    assert "{{ body_html | safe }}" in document
+    (site / "theme/templates").mkdir(parents=True)
+    (site / "theme/templates/document.html").write_text(document.replace(
+        "{{ body_html | safe }}", "{{ body_html | replace('<p', '<p data-x') | safe }}"))
+    run(site, jobs=1)
+    kept = pickle.loads((site / ".glossator-cache/parts/letter-4.parts").read_bytes())
+    assert kept["body"].startswith('<p id="p1">')  # kept itself: the page changes it
+    parsed.clear()
+    add_footer(site)
+    assert run(site, jobs=1).rendered == DOCS and parsed == []
+    assert 'data-x' in (site / "output/letter-3/index.html").read_text()
     assert tree_bytes(site / "output") == clean_build_of(site, tmp_path / "clean")
 
 
@@ -334,10 +395,10 @@ def test_the_parts_of_a_deleted_document_are_deleted_too(tmp_path: Path) -> None
     site = make(tmp_path / "site")
     run(site, jobs=1)
     parts = site / ".glossator-cache/parts"
-    assert (parts / "letter-7.parts.z").is_file()
-    (parts / ".letter-2.parts.z.12345").write_bytes(b"half-written by a crashed worker")
+    assert (parts / "letter-7.parts").is_file()
+    (parts / ".letter-2.parts.12345").write_bytes(b"half-written by a crashed worker")
     (site / "sources/letter-7.md").unlink()
     (site / "annotations/letter-7.yaml").unlink()
     run(site, jobs=1)
     assert sorted(p.name for p in parts.iterdir()) == sorted(
-        f"letter-{i}.parts.z" for i in range(DOCS) if i != 7)
+        f"letter-{i}.parts" for i in range(DOCS) if i != 7)
