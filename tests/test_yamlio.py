@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from glossator import yamlio
 from glossator.errors import Diagnostics, Location
-from glossator.yamlio import (FrontMatter, YamlDoc, load_yaml, read_text,
+from glossator.yamlio import (FORBIDDEN_CHARS, FrontMatter, YamlDoc, load_yaml, read_text,
                               split_front_matter)
 
 HINT_FM = ("    hint: a source starts with a line '---', the YAML keys (title, date, …), "
@@ -102,6 +102,29 @@ def test_a_refused_character_written_as_an_escape_is_located(loader, escape, nam
     _, errors = load(f'a: ok\ntitle: "A {escape} B"\n')
     assert errors == (f"data/x.yaml:2:8: error: this value holds {name}, which is not allowed "
                       "in text\n    hint: remove the escape that writes it")
+
+
+_SCALAR_CHARS = st.text(st.sampled_from(list("a b\\'\"#:-\t\n") + ["\x85", "\u2028", "\x01",
+                                                                        "\ud7ff", "é"]),
+                        max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SCALAR_CHARS, st.sampled_from(["plain", "single", "literal", "folded"]))
+def test_only_a_double_quoted_scalar_can_write_a_refused_character(text, style):
+    """Values are searched for refused characters only in double-quoted scalars, the only
+    ones with escapes: in every other style a value holds only what the file holds (and line
+    breaks and spaces), which reading the file has searched."""
+    scalar = {"plain": text, "single": "'" + text.replace("'", "''") + "'",
+              "literal": "|\n  " + text.replace("\n", "\n  "),
+              "folded": ">\n  " + text.replace("\n", "\n  ")}[style]
+    diags = Diagnostics()
+    read = read_text(f"a: {scalar}\n".encode("utf-8", "surrogatepass"), "x.yaml", diags)
+    if read is None:
+        return
+    doc = load_yaml(read, "x.yaml", diags)
+    if doc is not None and isinstance(doc.value, dict) and isinstance(doc.value.get("a"), str):
+        assert not FORBIDDEN_CHARS.search(doc.value["a"])
 
 
 def test_the_quick_checks_find_exactly_the_refused_characters():
