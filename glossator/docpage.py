@@ -191,6 +191,8 @@ def load_parts(path: Path, key: str, source: Source, page: Path) -> PageParts | 
             if _body_hash(data) != body_hash:
                 return None
             body = data.decode("utf-8")
+        if not isinstance(body, str):
+            return None
         return PageParts(source, body, parts["introduction_html"],
                          [RenderedNote(**n) for n in parts["notes"]],
                          [FormattedCitation(*c) for c in parts["citations"]],

@@ -308,7 +308,8 @@ def test_a_title_edit_parses_only_the_edited_document(tmp_path: Path, parsed,
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing", "truncated", "foreign",
-                                    "page edited", "page moved", "page deleted"])
+                                    "not a body", "page edited", "page moved",
+                                    "page deleted"])
 def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, built: Path,
                                               damage: str) -> None:
     site = built
@@ -326,6 +327,8 @@ def test_damaged_page_parts_mean_a_full_render(tmp_path: Path, parsed, built: Pa
         parts.write_bytes(parts.read_bytes()[:-20])
     elif damage == "foreign":  # anything but plain values is refused, never called
         parts.write_bytes(pickle.dumps({**kept, "description": _Called()}))
+    elif damage == "not a body":  # plain values, but not the parts' own
+        parts.write_bytes(pickle.dumps({**kept, "body": {"html": "<p>"}}))
     elif damage == "missing":
         parts.unlink()
     elif damage == "page edited":  # one byte of the body, in place

@@ -11,7 +11,7 @@ it checks), with an ASCII host of letters, digits and hyphens when it has a sche
 of those steps unchanged, so it is returned as it is. Anything else (another scheme, a port,
 user info, an IPv6 or non-ASCII host, spaces, ``%``…) goes through markdown-it-py's own
 function. ``tests/test_link_urls.py`` checks the shortcut against it on generated
-destinations, and on every link of the example site.
+destinations, and the HTML of the example site's texts and of links to many destinations.
 """
 
 from __future__ import annotations
