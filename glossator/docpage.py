@@ -7,12 +7,13 @@ never has to travel further than the writer.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import inventory as inv
 from .citations import FormattedCitation
@@ -25,6 +26,8 @@ from .slugs import slug
 from .webannotation import annotation_collection
 
 ANNOTATIONS_FILE = "annotations.jsonld"
+_START = 200  # bytes of the body by which it is found in its page
+_MAX_TRIES = 8  # places in a page where a kept body is looked for
 PARTS_SUFFIX = ".parts"  # a document's page parts (save_parts), pickled
 DOWNLOADS = (("citation.json", "CSL-JSON", "application/vnd.citationstyles.csl+json"),
              ("citation.bib", "BibTeX (biblatex)", "application/x-bibtex"),
@@ -59,8 +62,6 @@ class PageParts:
     citations: list[FormattedCitation]
     terms_used: set[str]
     description: str
-    # where the published page holds the body, when it was read back from there (load_parts)
-    body_offset: int = -1
 
     @classmethod
     def of(cls, doc: RenderedDocument) -> PageParts:
@@ -108,20 +109,22 @@ def save_parts(path: Path, key: str, doc: PageParts, page: bytes | None = None) 
     cannot be written is only skipped).
 
     The body's HTML is the largest part, and the page ``page`` (the bytes published at the
-    document's page) holds it as it is: then only where it is in the page, and its hash, are
-    kept, and :func:`load_parts` reads it back from the published page. A page that does not
-    hold it (a theme's template that changes it) has the body kept with the other parts.
+    document's page) holds it as it is: then only where it is in the page, its length, hash
+    and first bytes are kept, and :func:`load_parts` reads it back from the published page
+    (found by its first bytes if what comes before it changed). A page that does not hold it
+    (a theme's template that changes it) has the body kept with the other parts.
 
     The parts are pickled, not written as JSON, and not compressed: JSON took 0.33 ms a
     document and compression 0.25 ms, pickling 0.08 ms (docs/performance.md, eleventh pass);
     :class:`_PlainData` reads back plain values only."""
     body = doc.body_html.encode("utf-8")
-    at = find_body(page, body) if page is not None else -1
+    at = _find_body(page, body) if page is not None else -1
     parts = {"key": key, "introduction_html": doc.introduction_html,
              "notes": [vars(n) for n in doc.notes],
              "citations": [[c.style, c.label, c.html] for c in doc.citations],
              "terms_used": sorted(doc.terms_used), "description": doc.description,
-             "body": [at, len(body), _body_hash(body)] if at >= 0 else doc.body_html}
+             "body": ([at, len(body), _body_hash(body), body[:_START]] if at >= 0
+                      else doc.body_html)}
     temp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,15 +134,33 @@ def save_parts(path: Path, key: str, doc: PageParts, page: bytes | None = None) 
         temp.unlink(missing_ok=True)
 
 
-def find_body(page: bytes, body: bytes) -> int:
+def _find_body(page: bytes, body: bytes) -> int:
     """Where ``page`` holds ``body``, or -1: found by its start (a search for all of it took
     0.1-0.2 ms), then compared."""
     if not body:
         return -1
-    at = page.find(body[:200])
+    at = page.find(body[:_START])
     if at >= 0 and page[at:at + len(body)] != body:
         at = page.find(body)
     return at
+
+
+def _kept_body(page: bytes, at: int, length: int, body_hash: str, start: bytes) -> bytes | None:
+    """The body that hashes to ``body_hash``: at ``at`` in the page, else where its first
+    bytes ``start`` are (the page's template or neighbours changed what comes before it)."""
+    candidates = itertools.chain([at], _occurrences(page, start))
+    for at in itertools.islice(candidates, _MAX_TRIES):
+        body = page[at:at + length]
+        if _body_hash(body) == body_hash:
+            return body
+    return None
+
+
+def _occurrences(page: bytes, start: bytes) -> Iterator[int]:
+    at = page.find(start) if start else -1
+    while at >= 0:
+        yield at
+        at = page.find(start, at + 1)
 
 
 def _body_hash(body: bytes) -> str:
@@ -175,20 +196,18 @@ def parts_file(folder: Path, stem: str) -> Path:
 def load_parts(path: Path, key: str, source: Source, page: Path) -> PageParts | None:
     """The parts kept for ``source``, if they were made from inputs hashing to ``key``;
     None when missing, stale or unreadable, or when the body is to be read back from the
-    published page ``page`` and that page no longer holds it where it did (then the
-    document is rendered in full)."""
+    published page ``page`` and that page no longer holds it (then the document is
+    rendered in full)."""
     try:
         with open(path, "rb") as kept:
             parts = _PlainData(kept).load()
         if parts["key"] != key:
             return None
-        body, body_offset = parts["body"], -1
+        body = parts["body"]
         if isinstance(body, list):
-            body_offset, length, body_hash = body
             with open(page, "rb") as published:
-                published.seek(body_offset)
-                data = published.read(length)
-            if _body_hash(data) != body_hash:
+                data = _kept_body(published.read(), *body)
+            if data is None:
                 return None
             body = data.decode("utf-8")
         if not isinstance(body, str):
@@ -196,7 +215,7 @@ def load_parts(path: Path, key: str, source: Source, page: Path) -> PageParts | 
         return PageParts(source, body, parts["introduction_html"],
                          [RenderedNote(**n) for n in parts["notes"]],
                          [FormattedCitation(*c) for c in parts["citations"]],
-                         set(parts["terms_used"]), parts["description"], body_offset)
+                         set(parts["terms_used"]), parts["description"])
     except Exception:  # noqa: BLE001  # a damaged file may fail in any way unpickling it
         return None
 

@@ -27,8 +27,8 @@ from . import inventory as inv
 from .cache import digest
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
-from .docpage import (PageParts, document_outputs, document_page, find_body, load_parts,
-                      parts_file, save_parts)
+from .docpage import (PageParts, document_outputs, document_page, load_parts, parts_file,
+                      save_parts)
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .forkserver import SERIAL_BELOW, context
@@ -208,9 +208,7 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
 
 
 def _render_page(r: Renderer, task: RenderTask) -> RenderResult | None:
-    """The page alone, from the document's kept parts; None when they are not valid. The
-    parts are kept again if the new page holds the body somewhere else (what comes before it
-    changed), so that the next page render finds it there (see ``docpage.save_parts``)."""
+    """The page alone, from the document's kept parts; None when they are not valid."""
     if not _keeps_parts(r, task) or r.setup.output_dir is None:
         return None
     rel = inv.document_page(task.source.slug)
@@ -224,8 +222,6 @@ def _render_page(r: Renderer, task: RenderTask) -> RenderResult | None:
                              task.next)
     except TemplateFailed:
         return RenderResult(None, {}, diags.items, page_only=True)
-    if not diags.errors and find_body(page, parts.body_html.encode("utf-8")) != parts.body_offset:
-        save_parts(_parts_path(r, task), task.parts_key, parts, page)
     outputs = {rel: page}
     staged = _stage(r.setup, outputs)
     return RenderResult(None, {} if staged else outputs, diags.items, staged=staged,
