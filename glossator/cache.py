@@ -48,7 +48,12 @@ CREATE TABLE IF NOT EXISTS site (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 def digest(*parts: Any) -> str:
     """A stable hash of JSON-serialisable parts."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return content_digest(text.encode("utf-8"))
+
+
+def content_digest(data: bytes) -> str:
+    """A stable hash of bytes: an input file's content, a kept body's HTML."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def file_stat(path: Path | str) -> list[int] | None:
@@ -196,7 +201,7 @@ class BuildCache:
             return known[1]
         if data is None:
             data = path.read_bytes()
-        value = hashlib.blake2b(data, digest_size=16).hexdigest()
+        value = content_digest(data)
         self._new_inputs[rel] = (stat, value)
         return value
 

@@ -6,7 +6,6 @@ never has to travel further than the writer.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import inventory as inv
+from .cache import content_digest
 from .citations import FormattedCitation
 from .documents import RenderedDocument, RenderedNote
 from .exports import citation_files
@@ -123,7 +123,7 @@ def save_parts(path: Path, key: str, doc: PageParts, page: bytes | None = None) 
              "notes": [vars(n) for n in doc.notes],
              "citations": [[c.style, c.label, c.html] for c in doc.citations],
              "terms_used": sorted(doc.terms_used), "description": doc.description,
-             "body": ([at, len(body), _body_hash(body), body[:_START]] if at >= 0
+             "body": ([at, len(body), content_digest(body), body[:_START]] if at >= 0
                       else doc.body_html)}
     temp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
@@ -135,36 +135,30 @@ def save_parts(path: Path, key: str, doc: PageParts, page: bytes | None = None) 
 
 
 def _find_body(page: bytes, body: bytes) -> int:
-    """Where ``page`` holds ``body``, or -1: found by its start (a search for all of it took
-    0.1-0.2 ms), then compared."""
-    if not body:
-        return -1
-    at = page.find(body[:_START])
-    if at >= 0 and page[at:at + len(body)] != body:
-        at = page.find(body)
-    return at
+    """Where ``page`` holds ``body``, or -1: found by its first bytes (a search for all of it
+    took 0.1-0.2 ms), then compared."""
+    return next((at for at in _occurrences(page, body[:_START])
+                 if page[at:at + len(body)] == body), -1)
 
 
-def _kept_body(page: bytes, at: int, length: int, body_hash: str, start: bytes) -> bytes | None:
-    """The body that hashes to ``body_hash``: at ``at`` in the page, else where its first
+def _kept_body(page: bytes, offset: int, length: int, body_hash: str,
+               start: bytes) -> bytes | None:
+    """The body that hashes to ``body_hash``: at ``offset`` in the page, else where its first
     bytes ``start`` are (the page's template or neighbours changed what comes before it)."""
-    candidates = itertools.chain([at], _occurrences(page, start))
+    candidates = itertools.chain([offset], _occurrences(page, start))
     for at in itertools.islice(candidates, _MAX_TRIES):
         body = page[at:at + length]
-        if _body_hash(body) == body_hash:
+        if content_digest(body) == body_hash:
             return body
     return None
 
 
 def _occurrences(page: bytes, start: bytes) -> Iterator[int]:
+    """Where ``start`` is in ``page`` (nowhere when it is empty)."""
     at = page.find(start) if start else -1
     while at >= 0:
         yield at
         at = page.find(start, at + 1)
-
-
-def _body_hash(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 class _PlainData(pickle.Unpickler):
