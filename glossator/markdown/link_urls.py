@@ -27,23 +27,18 @@ from markdown_it.common.normalize_url import normalizeLink
 _SAFE = r"[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 PLAIN = re.compile(
-    rf"https?://{_LABEL}(?:\.{_LABEL})*(?:[/?#]{_SAFE}*)?"  # a web address with a host,
+    rf"https?://(?P<host>{_LABEL}(?:\.{_LABEL})*)(?:[/?#]{_SAFE}*)?"  # an address with a host,
     rf"|(?![A-Za-z0-9.+-]*:)(?!//){_SAFE}*",  # or no scheme and no host at all
     re.ASCII)
-_HOST = re.compile(r"https?://([^/?#]*)")
 _MAX_HOST = 255  # mdurl drops a longer host name
 
 
 def normalize_link(url: str) -> str:
     """What markdown-it-py's ``normalizeLink`` returns for ``url``."""
-    if PLAIN.fullmatch(url) and not _long_host(url):
+    plain = PLAIN.fullmatch(url)
+    if plain and len(plain["host"] or "") <= _MAX_HOST:
         return url
     return normalizeLink(url)
-
-
-def _long_host(url: str) -> bool:
-    host = _HOST.match(url)
-    return host is not None and len(host.group(1)) > _MAX_HOST
 
 
 def install(md: MarkdownIt) -> None:
