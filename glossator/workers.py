@@ -38,7 +38,7 @@ from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
 from .pages import PageRenderer, SiteInfo
 from .templates import TemplateFailed, Theme
-from .writer import stage_file
+from .writer import stage_files
 
 # documents per load task in a pool: a load takes about 1 ms, and with one document per task
 # the main process spent 2.1 s on the pool's exchanges at N = 5,000, against 1.1-1.25 s with
@@ -241,8 +241,7 @@ def _stage(setup: RenderSetup, outputs: dict[str, bytes]) -> dict[str, bool]:
     """Stage the document's files here, in the worker, rather than in the main process."""
     if setup.staging is None or setup.output_dir is None:
         return {}
-    return {rel: stage_file(setup.staging, setup.output_dir, rel, data)
-            for rel, data in outputs.items()}
+    return stage_files(setup.staging, setup.output_dir, outputs)
 
 
 class _CachedCitations:

@@ -533,10 +533,10 @@ class OutputWriter:
     def _stage(self, rel_path: str, data: bytes) -> bool:
         """Link or write one staged file; True if the current output has the same bytes."""
         self._folder_for(rel_path)
-        return stage_file(self.staging, self.output_dir, rel_path, data, make_folder=False)
+        return stage_file(self.staging, self.output_dir, rel_path, data)
 
     def adopt(self, rel_path: str, same: bool) -> None:
-        """Register a file another process staged with :func:`stage_file` (a worker that
+        """Register a file another process staged with :func:`stage_files` (a worker that
         rendered it): its path is checked and claimed like a :meth:`write`."""
         self._require_open()
         _check_rel_path(rel_path)
@@ -705,22 +705,30 @@ def _undo_patch(journal: Path) -> None:
     _unlink(journal)
 
 
-def stage_file(staging: Path, output_dir: Path, rel_path: str, data: bytes, *,
-               make_folder: bool = True) -> bool:
-    """Link (same bytes as the published file) or write one file into staging.
+def stage_file(staging: Path, output_dir: Path, rel_path: str, data: bytes) -> bool:
+    """Link (same bytes as the published file) or write one file into staging, whose folder
+    exists.
 
     Returns whether the published output has the same bytes. Used by the writer, and by the
-    workers that render documents, which stage their files themselves (then the writer
-    :meth:`~OutputWriter.adopt`-s them).
+    workers that render documents, which stage their files themselves (:func:`stage_files`;
+    then the writer :meth:`~OutputWriter.adopt`-s them).
     """
     staged = staging / rel_path
     existing = output_dir / rel_path
-    if make_folder:
-        _makedirs(staged.parent)
     same = _same_bytes(existing, data)
     if not (same and _try_link(existing, staged)):
         _write_file(staged, data)
     return same
+
+
+def stage_files(staging: Path, output_dir: Path, files: dict[str, bytes]) -> dict[str, bool]:
+    """:func:`stage_file` for each of ``files`` (relative path -> bytes), each folder made
+    once: a document's five files share one folder, and ``os.makedirs`` on a folder that
+    exists fails and looks again (0.22 ms a document for five calls, docs/performance.md)."""
+    for folder in {os.path.dirname(rel) for rel in files}:
+        _makedirs(os.path.join(staging, folder))
+    return {rel: stage_file(staging, output_dir, rel, data)
+            for rel, data in files.items()}
 
 
 def _try_link(existing: Path | str, staged: Path | str) -> bool:
