@@ -30,6 +30,7 @@ from typing import Any, Iterable
 CACHE_DIR = ".glossator-cache"
 COMPILED_TEMPLATES = "templates"  # Jinja's compiled templates, in CACHE_DIR (templates.py)
 PAGE_PARTS = "parts"  # each document's page parts, in CACHE_DIR (docpage.save_parts)
+CACHE_FILE = "cache.sqlite"  # in CACHE_DIR
 FORMAT = "2"
 
 _SCHEMA = """
@@ -69,7 +70,7 @@ class BuildCache:
     """One build's view of the cache; changes are saved by :meth:`save` (after a good build)."""
 
     def __init__(self, root: Path, *, code_version: str):
-        self.path = root / CACHE_DIR / "cache.sqlite"
+        self.path = root / CACHE_DIR / CACHE_FILE
         self.code_version = code_version
         self.db: sqlite3.Connection | None = None
         self._documents: dict[str, tuple[str, dict, dict]] = {}

@@ -16,7 +16,7 @@ from .errors import ERROR, BuildFailed, Diagnostics
 from .scaffold import ScaffoldError, init_site, new_source
 
 if TYPE_CHECKING:
-    from .pipeline import BuildReport
+    from .builds import BuildReport
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_IO = 0, 1, 2, 3
 
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verb in ("build", "check"):
             return _build(args)
         if args.verb == "serve":
-            from .pipeline import BuildOptions
+            from .builds import BuildOptions
             from .preview import serve  # imports watchdog only when serving
             options = BuildOptions(drafts=args.drafts, jobs=args.jobs)
             return serve(args.site.resolve(), options, port=args.port,
@@ -109,7 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildOptions, build
+    from dataclasses import replace
+
+    from .builds import BuildOptions
+    from .uptodate import input_files, nothing_to_do
     root = args.site.resolve()
     options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
                            strict=args.strict, check_only=args.verb == "check",
@@ -117,7 +120,12 @@ def _build(args: argparse.Namespace) -> int:
     if options.output is not None:
         options.output = options.output.resolve()
     try:
-        report = build(root, options)
+        # the input files' stats, before anything is read (``check`` keeps no build cache)
+        files = None if options.check_only else input_files(root)
+        report = None if files is None else nothing_to_do(root, options, files)
+        if report is None:  # the build itself only now: most of Glossator's imports
+            from .pipeline import build
+            report = build(root, replace(options, inputs=files))
     except BuildFailed as exc:
         _print_diagnostics(exc.diagnostics)
         print(f"glossator: {args.verb} failed with {_counts(exc.diagnostics, args.strict)}; "

@@ -22,14 +22,14 @@ import functools
 import gc
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Iterator, Protocol
 
 from . import inventory as inv
 from . import search
-from .cache import (CACHE_DIR, COMPILED_TEMPLATES, PAGE_PARTS, BuildCache, digest, file_stat,
-                    tree_state)
+from .builds import BuildOptions, BuildReport
+from .cache import CACHE_DIR, COMPILED_TEMPLATES, PAGE_PARTS, BuildCache, digest, tree_state
 from .config import SiteConfig
 from .docpage import prune_parts
 from .documents import DocumentSummary
@@ -46,39 +46,12 @@ from .models import Annotations, Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
+from .uptodate import (input_files, input_state, may_have_nothing_to_do, report_again,
+                       unchanged_record)
 from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
-
-
-@dataclass
-class BuildOptions:
-    output: Path | None = None  # overrides the config's output_dir
-    drafts: bool = False
-    strict: bool = False
-    check_only: bool = False
-    search: bool = True  # run Pagefind (without it, a published index is kept as it is)
-    jobs: int = 0  # worker processes; 0: one per available core
-    # a search index made beforehand (by ``serve``, in the background) to publish as it is
-    search_files: dict[str, bytes] | None = None
-    # hand the build's state to the live preview's quick path (``BuildReport.state``); the
-    # build then runs even when nothing changed, to have a state to hand over
-    keep_state: bool = False
-
-
-@dataclass
-class BuildReport:
-    diagnostics: Diagnostics
-    output_dir: Path | None = None
-    result: WriteResult | None = None
-    pages: int = 0
-    documents: int = 0
-    rendered: int = 0  # documents rendered (the others came from the cache)
-    outputs: dict[str, bytes] = field(default_factory=dict)  # ``check`` only: what it made
-    search_records: Callable[[], dict[str, str]] | None = None  # for an index made later
-    state: SiteState | None = None  # with ``keep_state``: what the live preview reuses
-    patched: bool = False  # a few documents' files replaced in place (glossator.patch)
 
 
 class Sink(Protocol):
@@ -227,15 +200,10 @@ class _Build:
 
     @functools.cached_property
     def input_files(self) -> dict[str, Any]:
-        """Every input file's stat by folder, the config's, the options and Glossator itself
-        (taken before anything is read, so an edit made during the build is seen by the
-        next)."""
-        files: dict[str, Any] = {name: tree_state(self.root / name)
-                                 for name in (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR,
-                                              inv.THEME_DIR)}
-        return {**files, "config": file_stat(self.root / inv.CONFIG_FILE),
-                "code": code_version(),
-                "options": [self.options.drafts, self.options.search, str(self.output_dir)]}
+        """What the outputs are made from: the input files' stats, taken once (by the
+        command line, or now), and the options (:func:`~glossator.uptodate.input_state`)."""
+        files = self.options.inputs or input_files(self.root)
+        return input_state(files, self.options, self.output_dir)
 
     @functools.cached_property
     def last_input_files(self) -> dict[str, Any] | None:
@@ -249,17 +217,11 @@ class _Build:
 
     def _unchanged_report(self) -> BuildReport | None:
         """The last build's report, when no input and no published file changed since it."""
-        if (self.cache is None or self.options.search_files is not None
-                or self.options.keep_state):
+        if self.cache is None or not may_have_nothing_to_do(self.options):
             return None
-        if self.last_input_files != self.input_files:
+        last = unchanged_record(self.cache, self.input_files, self.output_dir)
+        if last is None:
             return None
-        if self.cache.site("output") != tree_state(self.output_dir):
-            return None
-        last = self.cache.site("report") or {}
-        self.diags.items.extend(diagnostic_from_json(d) for d in last.get("warnings", []))
-        if self.diags.has_errors(strict=self.options.strict):
-            raise BuildFailed(self.diags)
         return self._last_report(last, WriteResult(swapped=False))
 
     def _patched_report(self) -> BuildReport | None:
@@ -281,7 +243,6 @@ class _Build:
         if result is None:
             return None
         self.rendered = attempt.rendered
-        self.diags.items.extend(warnings)  # a patch changes no warning
         return self._last_report(last, result, patched=True)
 
     def _scratch(self) -> _Build:
@@ -295,11 +256,13 @@ class _Build:
 
     def _last_report(self, last: dict[str, Any], result: WriteResult, *,
                      patched: bool = False) -> BuildReport:
-        """A report of the last full build's documents and pages (and its warnings, in
-        ``diags`` already), with this build's ``result``."""
-        return BuildReport(self.diags, self.output_dir, result, pages=last.get("pages", 0),
-                           documents=last.get("documents", 0), rendered=self.rendered,
-                           search_records=self._cached_records, patched=patched)
+        """The last full build's report again (its warnings added to ``diags``: a patch
+        changes none), with this build's ``result``."""
+        report = report_again(last, self.diags, self.output_dir, result,
+                              strict=self.options.strict)
+        report.rendered, report.patched = self.rendered, patched
+        report.search_records = self._cached_records
+        return report
 
     def _cached_records(self) -> dict[str, str]:
         """The search records, from the cached summaries (after a build with nothing to do)."""

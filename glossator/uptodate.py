@@ -1,0 +1,98 @@
+"""A rebuild with nothing to do, told without the build.
+
+When no input file (sources, annotations, theme, config), no option and not Glossator itself
+changed since the last good build, and the published output is as that build left it, a
+build has nothing to do: it says so, and shows that build's warnings again. Whether that is
+so is decided from the files' stats and the build cache's ``site`` records alone.
+
+The command line asks :func:`nothing_to_do` before it imports the build
+(:mod:`glossator.pipeline`): the parser, the citation styles, the templates and the rest
+took 0.25–0.39 s to import, a third of such a rebuild at N = 5,000 (docs/performance.md). It
+does not even read the config: when the config file is unchanged, the output folder is the
+one the last build recorded. The build itself asks :func:`unchanged_record` the same
+question, after reading the config, for the callers that go to it directly (the preview).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import inventory as inv
+from .builds import BuildOptions, BuildReport
+from .cache import CACHE_DIR, CACHE_FILE, BuildCache, file_stat, tree_state
+from .errors import BuildFailed, Diagnostics
+from .fingerprints import code_version
+from .serialize import diagnostic_from_json
+from .writer import WriteResult
+
+INPUT_FOLDERS = (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR, inv.THEME_DIR)
+
+
+def may_have_nothing_to_do(options: BuildOptions) -> bool:
+    """Whether a build with these options may stop at once when nothing changed: not a
+    ``check`` (it reports on the inputs), nor a preview's build that needs the build's state
+    or publishes a search index of its own."""
+    return not (options.check_only or options.keep_state or options.search_files is not None)
+
+
+def input_files(root: Path) -> dict[str, Any]:
+    """Every input file's stat by folder, the config's and Glossator's own version: taken
+    once, before anything is read (so an edit made during the build is seen by the next),
+    by the command line for :func:`nothing_to_do` and then the build
+    (``BuildOptions.inputs``), or by the build."""
+    files: dict[str, Any] = {name: tree_state(root / name) for name in INPUT_FOLDERS}
+    return {**files, "config": file_stat(root / inv.CONFIG_FILE), "code": code_version()}
+
+
+def input_state(files: dict[str, Any], options: BuildOptions,
+                output_dir: Path) -> dict[str, Any]:
+    """What a build's outputs are made from, as the cache records it: the input ``files``
+    (:func:`input_files`) and the options."""
+    return {**files, "options": [options.drafts, options.search, str(output_dir)]}
+
+
+def unchanged_record(cache: BuildCache, inputs: dict[str, Any],
+                     output_dir: Path) -> dict[str, Any] | None:
+    """The last good build's report record (its warnings and counts), when ``inputs`` (an
+    :func:`input_state`) are as it recorded them and so is its published output; else None."""
+    if cache.site("input_files") != inputs:
+        return None
+    if cache.site("output") != tree_state(output_dir):
+        return None
+    return cache.site("report") or {}
+
+
+def report_again(record: dict[str, Any], diags: Diagnostics, output_dir: Path,
+                 result: WriteResult, *, strict: bool) -> BuildReport:
+    """The report of a build that published nothing new (or patched a few documents): the
+    last good build's warnings again, added to ``diags``, and its counts. Raises
+    :class:`BuildFailed` when those warnings stop this build (``strict``)."""
+    diags.items.extend(diagnostic_from_json(d) for d in record.get("warnings", []))
+    if diags.has_errors(strict=strict):
+        raise BuildFailed(diags)
+    return BuildReport(diags, output_dir, result, pages=record.get("pages", 0),
+                       documents=record.get("documents", 0))
+
+
+def nothing_to_do(root: Path, options: BuildOptions,
+                  files: dict[str, Any]) -> BuildReport | None:
+    """The report of a build of ``root`` that has nothing to do, or None: the build must run
+    (and may still find that it has nothing to do, or a patch to make). ``files``: the
+    input files now (:func:`input_files`)."""
+    if not may_have_nothing_to_do(options) or not (root / CACHE_DIR / CACHE_FILE).is_file():
+        return None
+    cache = BuildCache(root, code_version=code_version())
+    try:
+        last = cache.site("input_files")
+        if not isinstance(last, dict) or not isinstance(last.get("options"), list):
+            return None
+        # an unchanged config (part of the inputs compared) gives the folder recorded
+        output_dir = options.output or Path(str(last["options"][-1]))
+        record = unchanged_record(cache, input_state(files, options, output_dir), output_dir)
+    finally:
+        cache.close()
+    if record is None:
+        return None
+    return report_again(record, Diagnostics(), output_dir, WriteResult(swapped=False),
+                        strict=options.strict)
