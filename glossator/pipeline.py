@@ -219,7 +219,8 @@ class _Build:
         """The last build's report, when no input and no published file changed since it."""
         if self.cache is None or not may_have_nothing_to_do(self.options):
             return None
-        last = unchanged_record(self.cache, self.input_files, self.output_dir)
+        last = unchanged_record(self.cache, self.last_input_files, self.input_files,
+                                self.output_dir)
         if last is None:
             return None
         return self._last_report(last, WriteResult(swapped=False))

@@ -52,11 +52,12 @@ def input_state(files: dict[str, Any], options: BuildOptions,
     return {**files, "options": [options.drafts, options.search, str(output_dir)]}
 
 
-def unchanged_record(cache: BuildCache, inputs: dict[str, Any],
+def unchanged_record(cache: BuildCache, recorded: Any, inputs: dict[str, Any],
                      output_dir: Path) -> dict[str, Any] | None:
     """The last good build's report record (its warnings and counts), when ``inputs`` (an
-    :func:`input_state`) are as it recorded them and so is its published output; else None."""
-    if cache.site("input_files") != inputs:
+    :func:`input_state`) are those it ``recorded`` (``cache.site("input_files")``) and its
+    published output is as it left it; else None."""
+    if recorded != inputs:
         return None
     if cache.site("output") != tree_state(output_dir):
         return None
@@ -89,7 +90,8 @@ def nothing_to_do(root: Path, options: BuildOptions,
             return None
         # an unchanged config (part of the inputs compared) gives the folder recorded
         output_dir = options.output or Path(str(last["options"][-1]))
-        record = unchanged_record(cache, input_state(files, options, output_dir), output_dir)
+        record = unchanged_record(cache, last, input_state(files, options, output_dir),
+                                  output_dir)
     finally:
         cache.close()
     if record is None:
