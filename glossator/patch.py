@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import inventory as inv
-from .cache import PAGE_PARTS, digest, file_stat, tree_state
+from .cache import PAGE_PARTS, changes_between, digest, file_stat, tree_state
 from .documents import DocumentSummary
 from .errors import Diagnostics
 from .inventory import Inventory
@@ -123,10 +123,11 @@ class _Patch:
         for rel, data in self._notes_pages(edited).items():
             writer.write(rel, data)
         result = writer.commit()
-        for rel in result.changed:
-            published[rel] = file_stat(build.output_dir / rel)
-        self.cache.put_site("input_files", build.input_files)
-        self.cache.put_site("output", published)
+        # the few stats that changed, recorded over the last build's (not all of them again)
+        self.cache.put_site_changes("input_files",
+                                    changes_between(build.last_input_files, build.input_files))
+        self.cache.put_site_changes("output", {rel: file_stat(build.output_dir / rel)
+                                               for rel in result.changed})
         self.cache.save(build.output_dir, None)
         return result
 

@@ -9,14 +9,21 @@ patching, or a crash, leaves the published output as it was.
 
 from __future__ import annotations
 
+import copy
 import errno
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import snapshot, tree_bytes
-from glossator import pages, patch, writer
+from glossator import cache, pages, patch, writer
+from glossator.cache import CACHE_DIR, CACHE_FILE
+from glossator.fingerprints import code_version
 from glossator.pipeline import BuildReport
 from test_incremental import DOCS, add_footer, clean_build_of, make, notes, replace, run, source
 
@@ -78,6 +85,54 @@ def test_the_cache_a_patch_leaves_is_as_good_as_a_full_builds(site, tmp_path):
     report = run(site)
     assert not report.patched
     assert_clean(site, tmp_path)
+
+
+def test_a_patch_records_only_the_stats_it_changed(site):
+    """Over the last full build's records of the input and output files (35,000 files at
+    N = 5,000), not the whole records again; a full build writes them whole."""
+    def raw(key: str):
+        db = sqlite3.connect(site / CACHE_DIR / CACHE_FILE)
+        try:
+            row = db.execute("SELECT value FROM site WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+        return None if row is None else json.loads(row[0])
+    full = {key: raw(key) for key in ("input_files", "output")}
+    patched = []
+    for rel, old, new in (("annotations/letter-3.yaml", "A note.", "A note, edited."),
+                          ("sources/letter-5.md", "number 5.", "number 5, edited.")):
+        replace(site / rel, old, new)
+        report = run(site)
+        assert report.patched and report.result is not None
+        patched += report.result.changed
+    assert {key: raw(key) for key in full} == full  # as the full build left them
+    assert "letter-5/index.html" in patched and "letter-3/index.html" in patched
+    assert set(raw("output:changes")) == set(patched)
+    assert raw("input_files:changes") == {
+        "annotations": {"letter-3.yaml": list(cache.file_stat(site / "annotations/letter-3.yaml"))},
+        "sources": {"letter-5.md": list(cache.file_stat(site / "sources/letter-5.md"))}}
+    reader = cache.BuildCache(site, code_version=code_version())
+    try:
+        assert reader.site("output") == cache.tree_state(site / "output")
+    finally:
+        reader.close()
+    add_footer(site)
+    assert not run(site).patched
+    assert raw("output:changes") is None and raw("input_files:changes") is None
+
+
+STATS = st.lists(st.integers(0, 2**40), min_size=3, max_size=3)
+TREES = st.recursive(st.dictionaries(st.text(max_size=3), STATS, max_size=4),
+                     lambda inner: st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                     max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=TREES, new=TREES)
+def test_the_changes_between_two_records_make_one_the_other(old, new):
+    changes = cache.changes_between(old, new)
+    assert cache._changed(copy.deepcopy(old), changes) == new
+    assert (changes == {}) == (old == new)
 
 
 def test_a_body_edit_is_patched(site, tmp_path):
