@@ -61,8 +61,8 @@ def patch_build(build: _Build) -> WriteResult | None:
         return None
     last = build.last_input_files
     listing = build.cache.site("listing")
-    if not (last and listing):
-        return None
+    if not (last and listing and isinstance(last, dict) and isinstance(listing, dict)):
+        return None  # no record, or a damaged one
     stems = edited_stems(last, build.input_files)
     if not stems or len(stems) > MAX_EDITED:
         return None
@@ -85,7 +85,8 @@ def edited_stems(last: dict[str, Any], now: dict[str, Any]) -> set[str] | None:
         if last[key] == value:
             continue
         suffix = {inv.SOURCES_DIR: ".md", inv.ANNOTATIONS_DIR: ".yaml"}.get(key)
-        if suffix is None or last[key].keys() != value.keys():
+        if (suffix is None or not isinstance(last[key], dict)  # (a damaged record)
+                or last[key].keys() != value.keys()):
             return None  # the theme, the config, the options; a file added or deleted
         for name, stat in value.items():
             if last[key][name] == stat:

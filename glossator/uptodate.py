@@ -86,10 +86,11 @@ def nothing_to_do(root: Path, options: BuildOptions,
     cache = BuildCache(root, code_version=code_version())
     try:
         last = cache.site("input_files")
-        if not isinstance(last, dict) or not isinstance(last.get("options"), list):
+        recorded = last.get("options") if isinstance(last, dict) else None
+        if not (isinstance(recorded, list) and recorded):
             return None
         # an unchanged config (part of the inputs compared) gives the folder recorded
-        output_dir = options.output or Path(str(last["options"][-1]))
+        output_dir = options.output or Path(str(recorded[-1]))
         record = unchanged_record(cache, last, input_state(files, options, output_dir),
                                   output_dir)
     finally:

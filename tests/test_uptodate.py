@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -71,6 +73,28 @@ def test_strict_fails_on_the_last_builds_warnings(built: Path,
     assert result.err.splitlines()[-1] == (
         "glossator: build failed with 0 error(s) and 1 warning(s) (--strict: warnings count as "
         "errors); the published output was not changed")
+
+
+@pytest.mark.parametrize("record", ["not JSON", '"a string"', "[]", '{"options": []}',
+                                    '{"options": 3}', "sources: 3"])
+def test_a_damaged_record_is_left_to_the_build(record: str, built: Path) -> None:
+    """The record of the input files, damaged: never trusted, by the command line's answer
+    or by the build's (which tries a patch build first)."""
+    db = sqlite3.connect(built / ".glossator-cache" / "cache.sqlite")
+    with db:
+        if record == "sources: 3":  # the record's keys, one of them not a folder's stats
+            value = json.loads(db.execute("SELECT value FROM site WHERE key = 'input_files'")
+                               .fetchone()[0])
+            record = json.dumps({**value, "sources": 3})
+        db.execute("UPDATE site SET value = ? WHERE key = 'input_files'", (record,))
+    db.close()
+    source = built / WARNED  # an edit a patch build would publish
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    assert quick(built) is None
+    report = build(built, OPTIONS)  # a full build, which records it again
+    assert not report.patched
+    assert "A new line." in (built / "output" / "ode-to-the-beacon" / "index.html").read_text()
+    assert quick(built) is not None
 
 
 @pytest.mark.parametrize("change", ["page deleted", "page edited", "source touched",
