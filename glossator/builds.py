@@ -28,10 +28,19 @@ class BuildOptions:
     # hand the build's state to the live preview's quick path (``BuildReport.state``); the
     # build then runs even when nothing changed, to have a state to hand over
     keep_state: bool = False
-    # the input files' stats, taken by the command line just before this build
-    # (``uptodate.input_files``) so that the build does not take them again (for one build
-    # only: a later build takes its own); None: the build takes them itself
-    inputs: dict[str, Any] | None = None
+    # what the command line took just before this build (``uptodate.nothing_to_do``), so
+    # that the build does not take it again (for one build only: a later build takes its
+    # own); None: the build takes it itself
+    inputs: Inputs | None = None
+
+
+@dataclass
+class Inputs:
+    """The input files' stats (``uptodate.input_files``), taken before anything was read,
+    and the last good build's record of them as it was read then (None: not read)."""
+
+    files: dict[str, Any]
+    recorded: Any = None
 
 
 @dataclass

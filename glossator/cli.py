@@ -112,7 +112,7 @@ def _build(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from .builds import BuildOptions
-    from .uptodate import input_files, nothing_to_do
+    from .uptodate import nothing_to_do
     root = args.site.resolve()
     options = BuildOptions(output=getattr(args, "output", None), drafts=args.drafts,
                            strict=args.strict, check_only=args.verb == "check",
@@ -120,12 +120,10 @@ def _build(args: argparse.Namespace) -> int:
     if options.output is not None:
         options.output = options.output.resolve()
     try:
-        # the input files' stats, before anything is read (``check`` keeps no build cache)
-        files = None if options.check_only else input_files(root)
-        report = None if files is None else nothing_to_do(root, options, files)
+        report, taken = nothing_to_do(root, options)  # before anything is read
         if report is None:  # the build itself only now: most of Glossator's imports
             from .pipeline import build
-            report = build(root, replace(options, inputs=files))
+            report = build(root, replace(options, inputs=taken))
     except BuildFailed as exc:
         _print_diagnostics(exc.diagnostics)
         print(f"glossator: {args.verb} failed with {_counts(exc.diagnostics, args.strict)}; "

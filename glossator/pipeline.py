@@ -202,13 +202,20 @@ class _Build:
     def input_files(self) -> dict[str, Any]:
         """What the outputs are made from: the input files' stats, taken once (by the
         command line, or now), and the options (:func:`~glossator.uptodate.input_state`)."""
-        files = self.options.inputs or input_files(self.root)
+        taken = self.options.inputs
+        files = taken.files if taken is not None else input_files(self.root)
         return input_state(files, self.options, self.output_dir)
 
     @functools.cached_property
     def last_input_files(self) -> dict[str, Any] | None:
-        """:attr:`input_files` as the last good build recorded them (None: no record)."""
-        return self.cache.site("input_files") if self.cache is not None else None
+        """:attr:`input_files` as the last good build recorded them (None: no record), read
+        once (by the command line, or now)."""
+        if self.cache is None:
+            return None
+        taken = self.options.inputs
+        if taken is not None and taken.recorded is not None:
+            return taken.recorded
+        return self.cache.site("input_files")
 
     def _site_key(self) -> str:
         """What every document's outputs are made from besides its own files."""

@@ -9,8 +9,10 @@ The command line asks :func:`nothing_to_do` before it imports the build
 (:mod:`glossator.pipeline`): the parser, the citation styles, the templates and the rest
 took 0.25–0.39 s to import, a third of such a rebuild at N = 5,000 (docs/performance.md). It
 does not even read the config: when the config file is unchanged, the output folder is the
-one the last build recorded. The build itself asks :func:`unchanged_record` the same
-question, after reading the config, for the callers that go to it directly (the preview).
+one the last build recorded. What it took to tell (the input files' stats, and the last
+build's record of them) it hands to the build, which does not take it again. The build
+itself asks :func:`unchanged_record` the same question, after reading the config, for the
+callers that go to it directly (the preview).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inventory as inv
-from .builds import BuildOptions, BuildReport
+from .builds import BuildOptions, BuildReport, Inputs
 from .cache import CACHE_DIR, CACHE_FILE, BuildCache, file_stat, tree_state
 from .errors import BuildFailed, Diagnostics
 from .fingerprints import code_version
@@ -39,8 +41,8 @@ def may_have_nothing_to_do(options: BuildOptions) -> bool:
 def input_files(root: Path) -> dict[str, Any]:
     """Every input file's stat by folder, the config's and Glossator's own version: taken
     once, before anything is read (so an edit made during the build is seen by the next),
-    by the command line for :func:`nothing_to_do` and then the build
-    (``BuildOptions.inputs``), or by the build."""
+    by :func:`nothing_to_do` and then handed to the build (``BuildOptions.inputs``), or by
+    the build."""
     files: dict[str, Any] = {name: tree_state(root / name) for name in INPUT_FOLDERS}
     return {**files, "config": file_stat(root / inv.CONFIG_FILE), "code": code_version()}
 
@@ -76,26 +78,30 @@ def report_again(record: dict[str, Any], diags: Diagnostics, output_dir: Path,
                        documents=record.get("documents", 0))
 
 
-def nothing_to_do(root: Path, options: BuildOptions,
-                  files: dict[str, Any]) -> BuildReport | None:
-    """The report of a build of ``root`` that has nothing to do, or None: the build must run
-    (and may still find that it has nothing to do, or a patch to make). ``files``: the
-    input files now (:func:`input_files`)."""
+def nothing_to_do(root: Path,
+                  options: BuildOptions) -> tuple[BuildReport | None, Inputs | None]:
+    """The report of a build of ``root`` that has nothing to do (None: the build must run,
+    and may still find that it has nothing to do, or a patch to make), and what was taken to
+    tell, for that build: the input files' stats and the record read (None for ``check``,
+    which keeps no build cache)."""
+    if options.check_only:
+        return None, None
+    inputs = Inputs(input_files(root))
     if not may_have_nothing_to_do(options) or not (root / CACHE_DIR / CACHE_FILE).is_file():
-        return None
+        return None, inputs
     cache = BuildCache(root, code_version=code_version())
     try:
-        last = cache.site("input_files")
-        recorded = last.get("options") if isinstance(last, dict) else None
-        if not (isinstance(recorded, list) and recorded):
-            return None
+        inputs.recorded = last = cache.site("input_files")
+        last_options = last.get("options") if isinstance(last, dict) else None
+        if not (isinstance(last_options, list) and last_options):
+            return None, inputs
         # an unchanged config (part of the inputs compared) gives the folder recorded
-        output_dir = options.output or Path(str(recorded[-1]))
-        record = unchanged_record(cache, last, input_state(files, options, output_dir),
+        output_dir = options.output or Path(str(last_options[-1]))
+        record = unchanged_record(cache, last, input_state(inputs.files, options, output_dir),
                                   output_dir)
     finally:
         cache.close()
     if record is None:
-        return None
+        return None, inputs
     return report_again(record, Diagnostics(), output_dir, WriteResult(swapped=False),
-                        strict=options.strict)
+                        strict=options.strict), inputs

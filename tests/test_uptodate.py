@@ -15,9 +15,10 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, Run
-from glossator.builds import BuildOptions
+from glossator.builds import BuildOptions, Inputs
 from glossator.pipeline import build
 from glossator.uptodate import input_files, nothing_to_do
+from glossator.writer import WriteResult
 
 RENDERING = ("markdown_it", "citeproc", "jinja2", "lxml", "yaml", "glossator.pipeline")
 OPTIONS = BuildOptions(search=False, jobs=1)
@@ -25,7 +26,7 @@ WARNED = "sources/ode-to-the-beacon.md"  # the basic site's source given an HTML
 
 
 def quick(site: Path, options: BuildOptions = OPTIONS):
-    return nothing_to_do(site, options, input_files(site))
+    return nothing_to_do(site, options)[0]
 
 
 @pytest.fixture
@@ -138,15 +139,35 @@ def test_a_changed_config_builds_into_its_new_folder(built: Path,
 def test_the_build_takes_the_input_stats_it_is_given(built: Path) -> None:
     """Taken by the command line just before the build, they are not taken again: an edit
     made after them is seen by the next build, as one made during the build is."""
-    files = input_files(built)
+    taken = nothing_to_do(built, OPTIONS)[1]
+    assert taken is not None and taken.files == input_files(built)
     source = built / WARNED
     source.write_text(source.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
     page = built / "output" / "ode-to-the-beacon" / "index.html"
 
-    report = build(built, replace(OPTIONS, inputs=files))  # as if edited during the build
+    report = build(built, replace(OPTIONS, inputs=taken))  # as if edited during the build
     assert report.result is not None and not report.result.swapped
     assert "A new line." not in page.read_text(encoding="utf-8")
     assert quick(built) is None  # the next build sees the edit
     build(built, OPTIONS)
     assert "A new line." in page.read_text(encoding="utf-8")
     assert quick(built) is not None
+
+
+def test_the_build_takes_the_record_the_command_line_read(built: Path) -> None:
+    """Read once: the build compares the inputs with the record handed to it, not with the
+    cache's record read again (here damaged after it was handed over)."""
+    taken = nothing_to_do(built, OPTIONS)[1]
+    assert taken is not None and isinstance(taken.recorded, dict)
+    db = sqlite3.connect(built / ".glossator-cache" / "cache.sqlite")
+    with db:
+        db.execute("UPDATE site SET value = '[]' WHERE key = 'input_files'")
+    db.close()
+    report = build(built, replace(OPTIONS, inputs=taken))  # nothing to do: no file looked at
+    assert report.result == WriteResult(swapped=False)
+    again = build(built, replace(OPTIONS, inputs=Inputs(taken.files)))  # the record read now
+    assert again.result is not None and "index.html" in again.result.unchanged  # a build
+
+
+def test_check_takes_nothing(built: Path) -> None:
+    assert nothing_to_do(built, replace(OPTIONS, check_only=True)) == (None, None)
