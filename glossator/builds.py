@@ -13,6 +13,7 @@ from .writer import WriteResult
 
 if TYPE_CHECKING:
     from .live import SiteState
+    from .published import PublishedCheck
 
 
 @dataclass
@@ -37,10 +38,17 @@ class BuildOptions:
 @dataclass
 class Inputs:
     """The input files' stats (``uptodate.input_files``), taken before anything was read,
-    and the last good build's record of them as it was read then (None: not read)."""
+    the last good build's record of them as it was read then (None: not read), and the
+    check of the published output started then in a child process (None: not started)."""
 
     files: dict[str, Any]
     recorded: Any = None
+    published: PublishedCheck | None = None
+
+    def close(self) -> None:
+        """Stop the published output's check, if it runs (its answer is not needed)."""
+        if self.published is not None:
+            self.published.close()
 
 
 @dataclass

@@ -145,18 +145,10 @@ class BuildCache:
     def site(self, key: str) -> Any:
         """A value of the ``site`` table (JSON) with the changes recorded over it since it
         was written, or None."""
-        value = self._site_value(key)
-        changes = self._site_value(key + _CHANGES) if value is not None else None
-        return value if changes is None else _changed(value, changes)
+        return None if self.db is None else read_site(self.db, key)
 
     def _site_value(self, key: str) -> Any:
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT value FROM site WHERE key = ?", (key,)).fetchone()
-            return json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
-            return None
+        return None if self.db is None else _site_value(self.db, key)
 
     def _reset(self) -> None:
         assert self.db is not None
@@ -302,6 +294,22 @@ class BuildCache:
 
 
 _CHANGES = ":changes"  # the key of the changes recorded over a ``site`` record
+
+
+def read_site(db: sqlite3.Connection, key: str) -> Any:
+    """:meth:`BuildCache.site` from a connection to the cache (``published`` opens its own,
+    read-only, in a child process)."""
+    value = _site_value(db, key)
+    changes = _site_value(db, key + _CHANGES) if value is not None else None
+    return value if changes is None else _changed(value, changes)
+
+
+def _site_value(db: sqlite3.Connection, key: str) -> Any:
+    try:
+        row = db.execute("SELECT value FROM site WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+    except (sqlite3.Error, ValueError):
+        return None
 
 
 def changes_between(old: Any, new: Any) -> dict[str, Any]:

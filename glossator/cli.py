@@ -119,6 +119,7 @@ def _build(args: argparse.Namespace) -> int:
                            search=not getattr(args, "no_search", False), jobs=args.jobs)
     if options.output is not None:
         options.output = options.output.resolve()
+    taken = None
     try:
         report, taken = nothing_to_do(root, options)  # before anything is read
         if report is None:  # the build itself only now: most of Glossator's imports
@@ -134,6 +135,9 @@ def _build(args: argparse.Namespace) -> int:
               f"({exc.filename or 'output'}); the published output was not changed",
               file=sys.stderr)
         return EXIT_IO
+    finally:
+        if taken is not None:
+            taken.close()  # the published output's check, if still running
     _print_diagnostics(report.diagnostics)
     print(_summary(args.verb, report))
     return EXIT_OK

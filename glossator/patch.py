@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from . import inventory as inv
-from .cache import PAGE_PARTS, changes_between, digest, file_stat, tree_state
+from .cache import PAGE_PARTS, changes_between, digest, file_stat
 from .documents import DocumentSummary
 from .errors import Diagnostics
 from .inventory import Inventory
@@ -36,6 +36,7 @@ from .live import front_matter
 from .loaders import load_glossary, read_document
 from .models import Source
 from .pages import PageRenderer, SiteInfo, notes_chunks, notes_page
+from .published import output_as_left
 from .serialize import diagnostic_to_json
 from .templates import TemplateFailed
 from .workers import Renderer, RenderTask, make_renderer, render_with
@@ -108,8 +109,7 @@ class _Patch:
 
     def run(self, writer: OutputPatch) -> WriteResult:
         build = self.build
-        published = tree_state(build.output_dir)
-        if build.cache.site("output") != published:
+        if not output_as_left(build.cache, build.output_dir, build.published_check):
             raise _GiveUp  # the output is not the one the last build left
         self._set_up()
         # the files come back here (no staging); the page parts are kept as a build keeps them

@@ -24,7 +24,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 from . import inventory as inv
 from . import search
@@ -52,6 +52,9 @@ from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderR
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
+
+if TYPE_CHECKING:
+    from .published import PublishedCheck
 
 
 class Sink(Protocol):
@@ -168,6 +171,8 @@ class _Build:
             patched = self._patched_report()
             if patched is not None:
                 return patched
+        if self.options.inputs is not None:
+            self.options.inputs.close()  # a full build needs no check of the published output
         inventory = find_inputs(self.root, self.diags)
         self.glossary = load_glossary(self.root, inventory.glossary, self.diags)
         orphans = check_orphans(inventory, self.diags)
@@ -217,6 +222,12 @@ class _Build:
             return taken.recorded
         return self.cache.site("input_files")
 
+    @property
+    def published_check(self) -> PublishedCheck | None:
+        """The published output's check the command line started (None: not started)."""
+        taken = self.options.inputs
+        return None if taken is None else taken.published
+
     def _site_key(self) -> str:
         """What every document's outputs are made from besides its own files."""
         return digest(code_version(), vars(self.config), glossary_spellings(self.glossary),
@@ -227,7 +238,7 @@ class _Build:
         if self.cache is None or not may_have_nothing_to_do(self.options):
             return None
         last = unchanged_record(self.cache, self.last_input_files, self.input_files,
-                                self.output_dir)
+                                self.output_dir, self.published_check)
         if last is None:
             return None
         return self._last_report(last, WriteResult(swapped=False))

@@ -9,10 +9,12 @@ The command line asks :func:`nothing_to_do` before it imports the build
 (:mod:`glossator.pipeline`): the parser, the citation styles, the templates and the rest
 took 0.25–0.39 s to import, a third of such a rebuild at N = 5,000 (docs/performance.md). It
 does not even read the config: when the config file is unchanged, the output folder is the
-one the last build recorded. What it took to tell (the input files' stats, and the last
-build's record of them) it hands to the build, which does not take it again. The build
-itself asks :func:`unchanged_record` the same question, after reading the config, for the
-callers that go to it directly (the preview).
+one the last build recorded. The published output's stats, the longest part, are taken
+meanwhile in a child process (:mod:`glossator.published`). What it took to tell (the input
+files' stats, the last build's record of them, and that check, which a patch build needs
+too) it hands to the build, which does not take it again. The build itself asks
+:func:`unchanged_record` the same question, after reading the config, for the callers that
+go to it directly (the preview).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from . import inventory as inv
 from .builds import BuildOptions, BuildReport, Inputs
 from .cache import CACHE_DIR, CACHE_FILE, BuildCache, file_stat, tree_state
+from .published import PublishedCheck, output_as_left
 from .errors import BuildFailed, Diagnostics
 from .fingerprints import code_version
 from .serialize import diagnostic_from_json
@@ -55,13 +58,14 @@ def input_state(files: dict[str, Any], options: BuildOptions,
 
 
 def unchanged_record(cache: BuildCache, recorded: Any, inputs: dict[str, Any],
-                     output_dir: Path) -> dict[str, Any] | None:
+                     output_dir: Path, check: PublishedCheck | None = None
+                     ) -> dict[str, Any] | None:
     """The last good build's report record (its warnings and counts), when ``inputs`` (an
     :func:`input_state`) are those it ``recorded`` (``cache.site("input_files")``) and its
-    published output is as it left it; else None."""
+    published output is as it left it (the answer of ``check``, if started); else None."""
     if recorded != inputs:
         return None
-    if cache.site("output") != tree_state(output_dir):
+    if not output_as_left(cache, output_dir, check):
         return None
     return cache.site("report") or {}
 
@@ -82,26 +86,38 @@ def nothing_to_do(root: Path,
                   options: BuildOptions) -> tuple[BuildReport | None, Inputs | None]:
     """The report of a build of ``root`` that has nothing to do (None: the build must run,
     and may still find that it has nothing to do, or a patch to make), and what was taken to
-    tell, for that build: the input files' stats and the record read (None for ``check``,
-    which keeps no build cache)."""
+    tell, for that build: the input files' stats, the record read and the published
+    output's check, still running if it was not needed (None for ``check``, which keeps no
+    build cache). The caller closes it (:meth:`Inputs.close`)."""
     if options.check_only:
         return None, None
-    inputs = Inputs(input_files(root))
-    if not may_have_nothing_to_do(options) or not (root / CACHE_DIR / CACHE_FILE).is_file():
-        return None, inputs
+    cache_file = root / CACHE_DIR / CACHE_FILE
+    if not may_have_nothing_to_do(options) or not cache_file.is_file():
+        return None, Inputs(input_files(root))
+    # the longest part, the published output's stats, is taken meanwhile in a child process
+    inputs = Inputs({}, published=PublishedCheck.start(cache_file, options.output))
+    try:
+        return _nothing_to_do(root, options, inputs), inputs
+    except BaseException:
+        inputs.close()
+        raise
+
+
+def _nothing_to_do(root: Path, options: BuildOptions, inputs: Inputs) -> BuildReport | None:
+    inputs.files = input_files(root)
     cache = BuildCache(root, code_version=code_version())
     try:
         inputs.recorded = last = cache.site("input_files")
         last_options = last.get("options") if isinstance(last, dict) else None
         if not (isinstance(last_options, list) and last_options):
-            return None, inputs
+            return None
         # an unchanged config (part of the inputs compared) gives the folder recorded
         output_dir = options.output or Path(str(last_options[-1]))
         record = unchanged_record(cache, last, input_state(inputs.files, options, output_dir),
-                                  output_dir)
+                                  output_dir, inputs.published)
     finally:
         cache.close()
     if record is None:
-        return None, inputs
+        return None
     return report_again(record, Diagnostics(), output_dir, WriteResult(swapped=False),
-                        strict=options.strict), inputs
+                        strict=options.strict)
