@@ -74,6 +74,17 @@ def style_exists(name: str) -> bool:
     return True
 
 
+def style_has_bibliography(name: str) -> bool:
+    """Whether the style ``name`` (which exists) defines a bibliography, the form a page's
+    citation takes: told from the style file's text, without parsing it (the config is read
+    by every build; ``CitationRenderer`` checks the parsed style again)."""
+    try:
+        with open(get_style_filepath(name), "rb") as handle:
+            return b"<bibliography" in handle.read()
+    except OSError:
+        return False
+
+
 def _date_parts(parts: Iterable[int]) -> dict[str, list[list[int]]]:
     return {"date-parts": [list(parts)]}
 

@@ -17,6 +17,7 @@ from glossator.citations import (
     csl_item,
     escape_item,
     style_exists,
+    style_has_bibliography,
 )
 from glossator.models import Author, PartialDate, Source
 
@@ -66,6 +67,18 @@ def test_default_styles_exist():
 @pytest.mark.parametrize("name", ["no-such-style", "", "APA", "../styles/apa", "apa.csl"])
 def test_style_exists_rejects_unknown_names_and_paths(name):
     assert style_exists(name) is False
+
+
+@pytest.mark.parametrize("name, has", [("apa", True), ("chicago-notes-bibliography", True),
+                                       ("nature-digest", True),  # (dependent: nature's)
+                                       ("agora", False), ("art-history", False)])
+def test_a_style_without_a_bibliography_is_told_from_its_file(name, has):
+    assert style_has_bibliography(name) is has
+    if not has:
+        with pytest.raises(ValueError, match="has no bibliography"):
+            CitationRenderer([name])
+    else:
+        assert CitationRenderer([name]).styles == [name]
 
 
 def test_renderer_rejects_an_unknown_style():

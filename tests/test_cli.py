@@ -149,6 +149,30 @@ def test_a_user_error_prints_diagnostics_not_a_traceback(make_site: Callable[...
         "glossator: build failed with 1 error(s); the published output was not changed\n")
 
 
+@pytest.mark.parametrize("style, message", [
+    ("no-such-style", "unknown citation style 'no-such-style'"),
+    ("agora", "citation style 'agora' has no bibliography: it formats citations in running "
+              "text only, and a page's citation is a bibliography entry")])
+def test_an_unusable_citation_style_is_a_located_error(
+        style: str, message: str, make_site: Callable[..., Path],
+        glossator: Callable[..., Run]) -> None:
+    """Reported where the config names it, with the inputs' other errors: never a crash of
+    the citation renderer."""
+    site = make_site("basic")
+    config = site / "site_config.yaml"
+    config.write_text(config.read_text().replace("  - apa\n", f"  - {style}\n  - apa\n"),
+                      encoding="utf-8")
+    page = site / "sources" / "ode-to-the-beacon.md"
+    page.write_text(page.read_text().replace("date: 1863-01-01", "date: 1863-02-30"))
+    for verb in ("build", "check"):
+        result = glossator(verb, site)
+        assert result.code == 1, result.err
+        assert result.err.startswith(f"site_config.yaml:9:5: error: {message}\n"), result.err
+        assert "sources/ode-to-the-beacon.md:3:7: error: date:" in result.err
+        assert "Traceback" not in result.err
+    assert not (site / "output").exists()
+
+
 def test_a_folder_without_a_site(tmp_path: Path, glossator: Callable[..., Run]) -> None:
     result = glossator("build", tmp_path)
     assert result.code == 1
