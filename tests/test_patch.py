@@ -14,6 +14,8 @@ import errno
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import snapshot, tree_bytes
-from glossator import cache, pages, patch, writer
+from glossator import cache, pages, patch, workers, writer
 from glossator.cache import CACHE_DIR, CACHE_FILE
+from glossator.citations import DEFAULT_STYLES
 from glossator.fingerprints import code_version
 from glossator.pipeline import BuildReport
 from test_incremental import DOCS, add_footer, clean_build_of, make, notes, replace, run, source
@@ -69,6 +72,32 @@ def test_a_note_edit_patches_the_page_its_files_and_its_notes_page(site, tmp_pat
     assert rewritten(before, site) == set(report.result.changed)
     assert_clean(site, tmp_path)
     assert not asides(site) and not (site / writer.PATCH_NAME).exists()
+
+
+def test_a_note_edit_parses_no_citation_style_nor_imports_pygments(site, monkeypatch):
+    """The document's citations come from the cache (its CSL item did not change), and it
+    has no code: neither is needed. Not in the cache, the styles are parsed, once."""
+    made: list[list[str]] = []
+    original = workers.CitationRenderer
+
+    def counted(styles):
+        made.append(list(styles))
+        return original(styles)
+
+    monkeypatch.setattr(workers, "CitationRenderer", counted)
+    replace(site / "annotations/letter-3.yaml", "A note.", "A note, edited.")
+    assert run(site).patched and made == []
+    db = sqlite3.connect(site / CACHE_DIR / CACHE_FILE)
+    with db:
+        db.execute("DELETE FROM citations")
+    db.close()
+    replace(site / "annotations/letter-3.yaml", "A note, edited.", "A note, edited again.")
+    assert run(site).patched and made == [DEFAULT_STYLES]
+    code = ("import sys, glossator.pipeline, glossator.patch; "
+            "print(sorted(m for m in sys.modules if m.startswith(('pygments', 'citeproc.'))))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert "pygments" not in found.stdout, found.stdout
 
 
 def test_the_cache_a_patch_leaves_is_as_good_as_a_full_builds(site, tmp_path):

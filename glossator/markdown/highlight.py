@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.token import STANDARD_TYPES, _TokenType
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+    from pygments.token import _TokenType
+
+# Pygments is imported when first needed (10-15 ms): a patch build of a document without
+# code never needs it (docs/performance.md).
 
 SAFE_LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 CSS_SCOPE = ".highlight"
@@ -32,6 +34,8 @@ def fence_language(info: str) -> str:
 def lexer_for(language: str) -> Lexer | None:
     if not language:
         return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
     try:
         return get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=False)
     except ClassNotFound:
@@ -41,6 +45,7 @@ def lexer_for(language: str) -> Lexer | None:
 @lru_cache(maxsize=512)
 def css_class(ttype: _TokenType) -> str:
     """Pygments' short class name for a token type (as ``HtmlFormatter`` names it)."""
+    from pygments.token import STANDARD_TYPES
     parts = []
     while ttype not in STANDARD_TYPES:
         parts.append(ttype[-1])
@@ -62,6 +67,7 @@ def code_tokens(code: str, language: str) -> list[tuple[str, str]]:
 
 def stylesheet(style: str = "default", dark_style: str = "monokai") -> str:
     """CSS for highlighted code, light and dark schemes."""
+    from pygments.formatters import HtmlFormatter
     light = HtmlFormatter(style=style).get_style_defs(CSS_SCOPE)
     dark = HtmlFormatter(style=dark_style).get_style_defs(CSS_SCOPE)
     return (f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
