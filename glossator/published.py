@@ -32,9 +32,8 @@ class PublishedCheck:
     """The question asked in a child process: see :meth:`start`."""
 
     def __init__(self, pid: int, pipe: int):
-        self.pid, self.pipe = pid, pipe
-        self.told: list[Any] | None = None  # [meta, output folder, same] once read
-        self.failed = False
+        self.pid, self.pipe = pid, pipe  # the pipe: -1 once closed (read, or not needed)
+        self.told: list[Any] | None = None  # [meta, output folder, same], if it answered
 
     @classmethod
     def start(cls, cache_file: Path, output: Path | None) -> PublishedCheck | None:
@@ -66,7 +65,7 @@ class PublishedCheck:
         """Whether ``output_dir`` is as the last good build left it, by a cache made by this
         ``code_version``; None when the child was asked about another folder, found
         another cache format or code, or failed."""
-        if self.told is None and not self.failed:
+        if self.pipe >= 0:
             self._read()
         if self.told is None:
             return None
@@ -84,12 +83,10 @@ class PublishedCheck:
             self.close()
         try:
             told = json.loads(b"".join(chunks))
-        except ValueError:  # nothing written: the child failed (its status says so)
-            told = None
+        except ValueError:  # nothing written: the child failed
+            return
         if isinstance(told, list) and len(told) == 3:
             self.told = told
-        else:
-            self.failed = True
 
     def close(self) -> None:
         """Stop the child if it still runs (its answer is not needed), and reap it."""
@@ -101,9 +98,10 @@ class PublishedCheck:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:  # (it exited, and is reaped below)
             pass
-        os.waitpid(self.pid, 0)
-        if self.told is None:
-            self.failed = True
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already (SIGCHLD ignored by an embedding program)
+            pass
 
 
 def _ask(cache_file: Path, output: Path | None) -> list[Any]:

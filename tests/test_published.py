@@ -73,6 +73,7 @@ def test_the_childs_answer_is_the_one_asked_here(site: Path, change: str) -> Non
     assert check is not None
     expected = change in ("none", "empty folder added")
     assert check.answer(output, code_version()) is expected
+    assert check.told is not None and check.pipe == -1
     assert asked_here(site, output) is expected
     assert reaped(check.pid)
 
@@ -105,7 +106,7 @@ def test_a_child_that_fails_gives_no_answer(site: Path, damage: str) -> None:
     check = PublishedCheck.start(path, None)
     assert check is not None
     assert check.answer(site / "output", code_version()) is None
-    assert check.failed and reaped(check.pid)
+    assert check.told is None and check.pipe == -1 and reaped(check.pid)
     assert not path.exists() or damage == "no record"  # (opened read-only: never created)
 
 
