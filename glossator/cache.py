@@ -15,7 +15,9 @@ nothing changed:
 
 Nothing in it is trusted blindly: an entry is used only when its fingerprint matches *and*
 every output file it names still has the recorded size, mtime and inode. A cache that cannot
-be read (corrupt, another format version) is set aside and rebuilt, never an error.
+be read (corrupt, another format version) is set aside and rebuilt, never an error; a record
+that reads but is not of the shape written (a cache edited by hand) is taken as absent
+(``tests/test_damaged_cache.py`` gives every record of it other shapes).
 """
 
 from __future__ import annotations
@@ -136,7 +138,9 @@ class BuildCache:
             self._pages[path] = (key, json.loads(stat))
         for stem, fingerprint, summary, files in self.db.execute(
                 "SELECT stem, fingerprint, summary, files FROM documents"):
-            self._documents[stem] = (fingerprint, json.loads(summary), json.loads(files))
+            entry = _document_entry(fingerprint, summary, files)
+            if entry is not None:  # (else as if not cached: rendered again)
+                self._documents[stem] = entry
 
     # The records of file stats (``input_files``, ``output``) are large: 35,000 files at
     # N = 5,000, 3 MB of JSON that took 0.09-0.17 s to write. A patch build, which changes a
@@ -177,7 +181,7 @@ class BuildCache:
         if self._loaded or self.db is None:
             return self.documents.get(stem)
         row = self._row("SELECT fingerprint, summary, files FROM documents WHERE stem = ?", stem)
-        return None if row is None else (row[0], json.loads(row[1]), json.loads(row[2]))
+        return None if row is None else _document_entry(*row)
 
     def _input_row(self, rel: str) -> tuple[list[int], str] | None:
         if self._loaded or self.db is None:
@@ -294,6 +298,22 @@ class BuildCache:
 
 
 _CHANGES = ":changes"  # the key of the changes recorded over a ``site`` record
+
+
+def _document_entry(fingerprint: Any, summary: str,
+                    files: str) -> tuple[str, dict, dict] | None:
+    """A ``documents`` row as the cache keeps it, or None when it is not of the shape
+    written (a cache edited by hand): a summary that is a mapping, and the stat of each
+    output file (a list, or None before the build saved it) by path."""
+    try:
+        summary_, files_ = json.loads(summary), json.loads(files)
+    except (TypeError, ValueError):
+        return None
+    if not (isinstance(fingerprint, str) and isinstance(summary_, dict)
+            and isinstance(files_, dict)
+            and all(stat is None or isinstance(stat, list) for stat in files_.values())):
+        return None
+    return fingerprint, summary_, files_
 
 
 def read_site(db: sqlite3.Connection, key: str) -> Any:

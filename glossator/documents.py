@@ -100,6 +100,19 @@ class DocumentSummary:
                 "note_terms": self.note_terms, "input_key": self.input_key}
 
     @classmethod
+    def from_record(cls, data: Any) -> DocumentSummary | None:
+        """:meth:`from_json` of a record read from the build cache, or None when it is not
+        of the shape written (a cache edited by hand): never trusted, never a crash."""
+        try:
+            summary = cls.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError):
+            return None
+        if not (isinstance(summary.notes_json, str) and isinstance(summary.input_key, str)
+                and isinstance(summary.description, str)):
+            return None
+        return summary
+
+    @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocumentSummary:
         return cls(source_from_json(data["source"]), list(data["terms_used"]),
                    data["notes"], data["description"],

@@ -150,9 +150,10 @@ class _Patch:
 
     def _row(self, stem: str) -> tuple[str, DocumentSummary, dict]:
         row = self.cache.document_row(stem)
-        if row is None:
+        summary = None if row is None else DocumentSummary.from_record(row[1])
+        if row is None or summary is None:
             raise _GiveUp
-        return row[0], DocumentSummary.from_json(row[1]), row[2]
+        return row[0], summary, row[2]
 
     def _neighbour(self, stem: str | None) -> Source | None:
         """A neighbour's source (without its body), and its key for the page's key."""

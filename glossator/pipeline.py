@@ -47,7 +47,7 @@ from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neigh
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .uptodate import (input_files, input_state, may_have_nothing_to_do, report_again,
-                       unchanged_record)
+                       report_record, unchanged_record)
 from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
@@ -247,10 +247,10 @@ class _Build:
         """The last build's report, after publishing an edit of a few documents' text or
         notes by patching the output (:mod:`glossator.patch`), when the edit allows it."""
         assert self.cache is not None
-        last = self.cache.site("report")
+        last = report_record(self.cache)
         if last is None:
             return None
-        warnings = [diagnostic_from_json(d) for d in last.get("warnings", [])]
+        warnings = [diagnostic_from_json(d) for d in last["warnings"]]
         if Diagnostics(warnings).has_errors(strict=self.options.strict):
             return None  # the full build stops, and says why
         attempt = self._scratch()
@@ -287,7 +287,8 @@ class _Build:
         """The search records, from the cached summaries (after a build with nothing to do)."""
         cache = BuildCache(self.root, code_version=code_version())
         try:
-            docs = [DocumentSummary.from_json(entry[1]) for entry in cache.documents.values()]
+            docs = [summary for entry in cache.documents.values()
+                    if (summary := DocumentSummary.from_record(entry[1])) is not None]
         finally:
             cache.close()
         glossary = load_glossary(self.root, find_inputs(self.root, Diagnostics()).glossary,
@@ -332,7 +333,7 @@ class _Build:
         data = self.cache.documents[stem][1]
         if data.get("input_key") != key:
             return None
-        return DocumentSummary.from_json(data)
+        return DocumentSummary.from_record(data)
 
     def _run_loads(self, tasks: list[LoadTask]) -> None:
         results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
@@ -429,6 +430,8 @@ class _Build:
         key = (self._page_key(stem, source, around, summary.terms_used) if publish
                else "draft")
         page = inv.document_page(source.slug)
+        if publish and page not in self._cache_files(stem):
+            return "all"  # a record without the page (a cache edited by hand)
         if self.cache.document(stem, key, self.output_dir) is not None:
             fate = "keep"
             self.diags.items.extend(summary.warnings)

@@ -28,6 +28,12 @@ from typing import Any
 from .cache import FORMAT, BuildCache, read_site, tree_state
 
 
+def forkable() -> bool:
+    """Whether this process may fork a child that runs Python: it has ``os.fork``, and no
+    other thread (a lock one holds would never be released in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 class PublishedCheck:
     """The question asked in a child process: see :meth:`start`."""
 
@@ -40,7 +46,7 @@ class PublishedCheck:
         """Ask, in a child process, whether the output folder ``output`` (None: the one the
         last build recorded) is as the build cache ``cache_file`` says it was left. None when
         no child can be started here; the caller asks :func:`output_as_left` itself."""
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not forkable():
             return None
         read_end, write_end = os.pipe()
         try:

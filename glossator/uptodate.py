@@ -67,7 +67,22 @@ def unchanged_record(cache: BuildCache, recorded: Any, inputs: dict[str, Any],
         return None
     if not output_as_left(cache, output_dir, check):
         return None
-    return cache.site("report") or {}
+    return report_record(cache)
+
+
+def report_record(cache: BuildCache) -> dict[str, Any] | None:
+    """The last good build's report record: its warnings (as JSON) and counts; None when
+    there is none, or it is not of the shape written (a cache edited by hand)."""
+    record = cache.site("report")
+    if not (isinstance(record, dict) and isinstance(record.get("warnings", []), list)
+            and all(isinstance(record.get(count, 0), int) for count in ("pages", "documents"))):
+        return None
+    try:
+        for warning in record.setdefault("warnings", []):
+            diagnostic_from_json(warning)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError):
+        return None
+    return record
 
 
 def report_again(record: dict[str, Any], diags: Diagnostics, output_dir: Path,

@@ -288,9 +288,16 @@ class _CachedCitations:
             return None
         try:
             row = self.db.execute("SELECT html FROM citations WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+            rows = json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
             return None
-        return json.loads(row[0]) if row else None
+        # one [style, label, html] per style, in order; else (a cache edited by hand) unused
+        if not (isinstance(rows, list) and len(rows) == len(self.styles)
+                and all(isinstance(r, list) and len(r) == 3 and r[0] == style
+                        and all(isinstance(part, str) for part in r)
+                        for r, style in zip(rows, self.styles))):
+            return None
+        return rows
 
 
 # The pool -----------------------------------------------------------------------------------

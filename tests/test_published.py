@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import Run
+from conftest import REPO, Run
 from glossator import published
 from glossator.builds import BuildOptions, Inputs
 from glossator.cache import CACHE_DIR, CACHE_FILE, BuildCache
@@ -25,6 +26,14 @@ from test_incremental import make, replace
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system")
 
 OPTIONS = BuildOptions(search=False, jobs=1)
+
+
+@pytest.fixture(autouse=True)
+def as_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line runs no other thread; this process may (the browser tests' server,
+    Playwright's), and forking beside those idle threads is safe for this child. Whether a
+    process may fork is tested on its own, in a new process."""
+    monkeypatch.setattr(published, "forkable", lambda: True)
 
 
 @pytest.fixture
@@ -110,19 +119,16 @@ def test_a_child_that_fails_gives_no_answer(site: Path, damage: str) -> None:
     assert not path.exists() or damage == "no record"  # (opened read-only: never created)
 
 
-def test_no_child_beside_other_threads(site: Path) -> None:
+def test_no_child_beside_other_threads(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lock another thread holds would never be released in a forked child."""
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        assert PublishedCheck.start(cache_file(site), None) is None
-    finally:
-        stop.set()
-        thread.join()
-    check = PublishedCheck.start(cache_file(site), None)
-    assert check is not None
-    check.close()
+    code = ("import threading; from glossator.published import forkable; print(forkable()); "
+            "stop = threading.Event(); thread = threading.Thread(target=stop.wait); "
+            "thread.start(); print(forkable()); stop.set(); thread.join(); print(forkable())")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)), check=True)
+    assert found.stdout.split() == ["True", "False", "True"]
+    monkeypatch.setattr(published, "forkable", lambda: False)
+    assert PublishedCheck.start(cache_file(site), None) is None
 
 
 def test_close_stops_the_child_and_reaps_it(site: Path) -> None:
