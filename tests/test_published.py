@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, Run
-from glossator import published
+from glossator import aside, published
 from glossator.builds import BuildOptions, Inputs
 from glossator.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from glossator.fingerprints import code_version
@@ -33,7 +33,7 @@ def as_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line runs no other thread; this process may (the browser tests' server,
     Playwright's), and forking beside those idle threads is safe for this child. Whether a
     process may fork is tested on its own, in a new process."""
-    monkeypatch.setattr(published, "forkable", lambda: True)
+    monkeypatch.setattr(aside, "forkable", lambda: True)
 
 
 @pytest.fixture
@@ -82,9 +82,9 @@ def test_the_childs_answer_is_the_one_asked_here(site: Path, change: str) -> Non
     assert check is not None
     expected = change in ("none", "empty folder added")
     assert check.answer(output, code_version()) is expected
-    assert check.told is not None and check.pipe == -1
+    assert check.aside.done and check.aside.pipe == -1
     assert asked_here(site, output) is expected
-    assert reaped(check.pid)
+    assert reaped(check.aside.pid)
 
 
 def test_an_answer_about_another_folder_or_code_is_not_taken(site: Path) -> None:
@@ -115,19 +115,19 @@ def test_a_child_that_fails_gives_no_answer(site: Path, damage: str) -> None:
     check = PublishedCheck.start(path, None)
     assert check is not None
     assert check.answer(site / "output", code_version()) is None
-    assert check.told is None and check.pipe == -1 and reaped(check.pid)
+    assert not check.aside.done and check.aside.pipe == -1 and reaped(check.aside.pid)
     assert not path.exists() or damage == "no record"  # (opened read-only: never created)
 
 
 def test_no_child_beside_other_threads(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lock another thread holds would never be released in a forked child."""
-    code = ("import threading; from glossator.published import forkable; print(forkable()); "
+    code = ("import threading; from glossator.aside import forkable; print(forkable()); "
             "stop = threading.Event(); thread = threading.Thread(target=stop.wait); "
             "thread.start(); print(forkable()); stop.set(); thread.join(); print(forkable())")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=dict(os.environ, PYTHONPATH=str(REPO)), check=True)
     assert found.stdout.split() == ["True", "False", "True"]
-    monkeypatch.setattr(published, "forkable", lambda: False)
+    monkeypatch.setattr(aside, "forkable", lambda: False)
     assert PublishedCheck.start(cache_file(site), None) is None
 
 
@@ -135,7 +135,7 @@ def test_close_stops_the_child_and_reaps_it(site: Path) -> None:
     check = PublishedCheck.start(cache_file(site), None)
     assert check is not None
     check.close()
-    assert reaped(check.pid)
+    assert reaped(check.aside.pid)
     assert check.answer(site / "output", code_version()) is None
     check.close()  # twice: nothing more to do
 
@@ -185,4 +185,4 @@ def test_a_full_build_stops_the_check(site: Path) -> None:
     report = build(site, BuildOptions(search=False, jobs=1,
                                       inputs=Inputs(input_files(site), published=check)))
     assert not report.patched and report.result is not None and report.result.swapped
-    assert check.pipe == -1 and reaped(check.pid)
+    assert check.aside.pipe == -1 and reaped(check.aside.pid)

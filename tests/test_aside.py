@@ -1,0 +1,58 @@
+"""Work done in a forked child (``glossator.aside``): its result through a pipe, a failure
+that ends it quietly, and no child left behind."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from glossator import aside
+from glossator.aside import Aside
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system")
+
+
+@pytest.fixture(autouse=True)
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the command line, which runs no other thread (test_published checks the guard
+    in a new process; this one may have other tests' idle threads)."""
+    monkeypatch.setattr(aside, "forkable", lambda: True)
+
+
+def reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_work_is_done_in_another_process() -> None:
+    here = os.getpid()
+    job = Aside.start(lambda: {"pid": os.getpid(), "text": "é" * 100_000})
+    assert job is not None
+    done, value = job.result()
+    assert done and value["pid"] == job.pid != here and value["text"] == "é" * 100_000
+    assert job.result() == (True, value) and reaped(job.pid)  # read once
+
+
+def test_a_failure_ends_the_child_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    def work() -> None:
+        raise RuntimeError("in the child")
+    job = Aside.start(work)
+    assert job is not None
+    assert job.result() == (False, None) and reaped(job.pid)
+    assert capfd.readouterr() == ("", "")  # no traceback, nothing flushed twice
+
+
+def test_closed_before_it_is_read_it_is_stopped() -> None:
+    job = Aside.start(lambda: [1, 2, 3])
+    assert job is not None
+    job.close()
+    assert reaped(job.pid) and job.result() == (False, None)
+
+
+def test_no_child_where_it_may_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside, "forkable", lambda: False)
+    assert Aside.start(lambda: 1) is None
