@@ -129,6 +129,15 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def reaped(pid: int) -> bool:
+    """Whether the child process ``pid`` is gone and was waited for (no zombie left)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
 def require_tool(available: bool, reason: str) -> None:
     """Skip when an external tool is missing; in CI (``CI=true``) fail instead."""
     if available:

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from conftest import reaped
 from glossator import aside
 from glossator.aside import Aside
 
@@ -18,14 +19,6 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in the command line, which runs no other thread (test_published checks the guard
     in a new process; this one may have other tests' idle threads)."""
     monkeypatch.setattr(aside, "forkable", lambda: True)
-
-
-def reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 def test_the_work_is_done_in_another_process() -> None:

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, Run
+from conftest import REPO, Run, reaped
 from glossator import aside, published
 from glossator.builds import BuildOptions, Inputs
 from glossator.cache import CACHE_DIR, CACHE_FILE, BuildCache
@@ -53,14 +53,6 @@ def asked_here(site: Path, output: Path) -> bool:
         return output_as_left(cache, output)
     finally:
         cache.close()
-
-
-def reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("change", ["none", "page rewritten", "page deleted", "file added",
