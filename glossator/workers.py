@@ -143,6 +143,9 @@ _RENDERER: Renderer | None = None
 def init_renderer(setup: RenderSetup) -> None:
     global _RENDERER
     _RENDERER = make_renderer(setup)
+    # a build's renders parse the styles anyway: now, so that a worker sets them aside from
+    # garbage collection with the rest of its set-up (``_set_up_worker``)
+    _RENDERER.citations.renderer  # noqa: B018
 
 
 def make_renderer(setup: RenderSetup) -> Renderer:
