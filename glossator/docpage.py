@@ -18,7 +18,7 @@ from . import inventory as inv
 from .cache import content_digest
 from .citations import FormattedCitation
 from .documents import RenderedDocument, RenderedNote
-from .exports import citation_files
+from .exports import CITATION_FILES, citation_files
 from .metadata import head_tags, json_ld, script_json
 from .models import Source
 from .pages import PageRenderer, doc_entry, tag_entry
@@ -212,6 +212,13 @@ def load_parts(path: Path, key: str, source: Source, page: Path) -> PageParts | 
                          set(parts["terms_used"]), parts["description"])
     except Exception:  # noqa: BLE001  # a damaged file may fail in any way unpickling it
         return None
+
+
+def published_files(slug_: str) -> set[str]:
+    """Every file a published document has: its page, the citation downloads and its
+    notes as JSON-LD (what :func:`document_files` and the page make)."""
+    return {inv.document_page(slug_), *(inv.document_file(slug_, name)
+                                         for name in (*CITATION_FILES, ANNOTATIONS_FILE))}
 
 
 def document_files(doc: RenderedDocument, page_url: str) -> dict[str, bytes]:

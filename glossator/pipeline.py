@@ -31,7 +31,7 @@ from . import search
 from .builds import BuildOptions, BuildReport
 from .cache import CACHE_DIR, COMPILED_TEMPLATES, PAGE_PARTS, BuildCache, digest, tree_state
 from .config import SiteConfig
-from .docpage import prune_parts
+from .docpage import prune_parts, published_files
 from .documents import DocumentSummary
 from .errors import BuildFailed, Diagnostic, Diagnostics, Location
 from .fingerprints import code_version, glossary_spellings
@@ -430,8 +430,8 @@ class _Build:
         key = (self._page_key(stem, source, around, summary.terms_used) if publish
                else "draft")
         page = inv.document_page(source.slug)
-        if publish and page not in self._cache_files(stem):
-            return "all"  # a record without the page (a cache edited by hand)
+        if publish and set(self._cache_files(stem)) != published_files(source.slug):
+            return "all"  # a record of other files (a cache edited by hand)
         if self.cache.document(stem, key, self.output_dir) is not None:
             fate = "keep"
             self.diags.items.extend(summary.warnings)
