@@ -24,8 +24,8 @@ from .markdown.anchors import Span
 from .markdown.anchortext import AnchorText
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Source
-from .serialize import (diagnostic_from_json, diagnostic_to_json, source_from_json,
-                        source_to_json)
+from .serialize import (DAMAGED_RECORD, diagnostic_from_json, diagnostic_to_json,
+                        source_from_json, source_to_json)
 
 
 @dataclass
@@ -105,7 +105,7 @@ class DocumentSummary:
         of the shape written (a cache edited by hand): never trusted, never a crash."""
         try:
             summary = cls.from_json(data)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError):
+        except DAMAGED_RECORD:
             return None
         if not (isinstance(summary.notes_json, str) and isinstance(summary.input_key, str)
                 and isinstance(summary.description, str)):

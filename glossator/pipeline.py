@@ -39,15 +39,15 @@ from .forkserver import default_jobs
 from .inventory import Inventory, find_inputs
 from .live import SiteState
 from .patch import patch_build
-from .serialize import diagnostic_from_json, diagnostic_to_json
+from .serialize import diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
 from .models import Annotations, Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
-from .uptodate import (input_files, input_state, may_have_nothing_to_do, report_again,
-                       report_record, unchanged_record)
+from .uptodate import (LastReport, input_files, input_state, may_have_nothing_to_do,
+                       report_again, report_record, unchanged_record)
 from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
@@ -250,8 +250,7 @@ class _Build:
         last = report_record(self.cache)
         if last is None:
             return None
-        warnings = [diagnostic_from_json(d) for d in last["warnings"]]
-        if Diagnostics(warnings).has_errors(strict=self.options.strict):
+        if Diagnostics(list(last.warnings)).has_errors(strict=self.options.strict):
             return None  # the full build stops, and says why
         attempt = self._scratch()
         try:
@@ -273,7 +272,7 @@ class _Build:
             other.__dict__[name] = getattr(self, name)
         return other
 
-    def _last_report(self, last: dict[str, Any], result: WriteResult, *,
+    def _last_report(self, last: LastReport, result: WriteResult, *,
                      patched: bool = False) -> BuildReport:
         """The last full build's report again (its warnings added to ``diags``: a patch
         changes none), with this build's ``result``."""

@@ -8,6 +8,10 @@ from typing import Any
 from .errors import Diagnostic, Location
 from .models import Author, PartialDate, Source, Via
 
+# what reading back a record of another shape than the one written (a cache edited by
+# hand) raises, in the functions below: the caller takes the record as absent
+DAMAGED_RECORD = (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError)
+
 
 def location_to_json(loc: Location | None) -> list | None:
     return None if loc is None else [loc.path, loc.line, loc.col]

@@ -19,16 +19,17 @@ go to it directly (the preview).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import inventory as inv
 from .builds import BuildOptions, BuildReport, Inputs
 from .cache import CACHE_DIR, CACHE_FILE, BuildCache, file_stat, tree_state
-from .published import PublishedCheck, output_as_left
-from .errors import BuildFailed, Diagnostics
+from .errors import BuildFailed, Diagnostic, Diagnostics
 from .fingerprints import code_version
-from .serialize import diagnostic_from_json
+from .published import PublishedCheck, output_as_left
+from .serialize import DAMAGED_RECORD, diagnostic_from_json
 from .writer import WriteResult
 
 INPUT_FOLDERS = (inv.SOURCES_DIR, inv.ANNOTATIONS_DIR, inv.THEME_DIR)
@@ -59,8 +60,8 @@ def input_state(files: dict[str, Any], options: BuildOptions,
 
 def unchanged_record(cache: BuildCache, recorded: Any, inputs: dict[str, Any],
                      output_dir: Path, check: PublishedCheck | None = None
-                     ) -> dict[str, Any] | None:
-    """The last good build's report record (its warnings and counts), when ``inputs`` (an
+                     ) -> LastReport | None:
+    """The last good build's report (its warnings and counts), when ``inputs`` (an
     :func:`input_state`) are those it ``recorded`` (``cache.site("input_files")``) and its
     published output is as it left it (the answer of ``check``, if started); else None."""
     if recorded != inputs:
@@ -70,31 +71,38 @@ def unchanged_record(cache: BuildCache, recorded: Any, inputs: dict[str, Any],
     return report_record(cache)
 
 
-def report_record(cache: BuildCache) -> dict[str, Any] | None:
-    """The last good build's report record: its warnings (as JSON) and counts; None when
-    there is none, or it is not of the shape written (a cache edited by hand)."""
+@dataclass
+class LastReport:
+    """The last good build's report, as its cache record keeps it."""
+
+    warnings: list[Diagnostic]
+    pages: int
+    documents: int
+
+
+def report_record(cache: BuildCache) -> LastReport | None:
+    """The last good build's report: its warnings and counts; None when there is no record,
+    or it is not of the shape written (a cache edited by hand)."""
     record = cache.site("report")
     if not (isinstance(record, dict) and isinstance(record.get("warnings", []), list)
             and all(isinstance(record.get(count, 0), int) for count in ("pages", "documents"))):
         return None
     try:
-        for warning in record.setdefault("warnings", []):
-            diagnostic_from_json(warning)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, AssertionError):
+        warnings = [diagnostic_from_json(d) for d in record.get("warnings", [])]
+    except DAMAGED_RECORD:
         return None
-    return record
+    return LastReport(warnings, record.get("pages", 0), record.get("documents", 0))
 
 
-def report_again(record: dict[str, Any], diags: Diagnostics, output_dir: Path,
+def report_again(last: LastReport, diags: Diagnostics, output_dir: Path,
                  result: WriteResult, *, strict: bool) -> BuildReport:
     """The report of a build that published nothing new (or patched a few documents): the
     last good build's warnings again, added to ``diags``, and its counts. Raises
     :class:`BuildFailed` when those warnings stop this build (``strict``)."""
-    diags.items.extend(diagnostic_from_json(d) for d in record.get("warnings", []))
+    diags.items.extend(last.warnings)
     if diags.has_errors(strict=strict):
         raise BuildFailed(diags)
-    return BuildReport(diags, output_dir, result, pages=record.get("pages", 0),
-                       documents=record.get("documents", 0))
+    return BuildReport(diags, output_dir, result, pages=last.pages, documents=last.documents)
 
 
 def nothing_to_do(root: Path,
