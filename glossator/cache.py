@@ -300,6 +300,13 @@ class BuildCache:
 _CHANGES = ":changes"  # the key of the changes recorded over a ``site`` record
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection to the cache at ``path`` that reads it and never changes it (a worker's,
+    or the published output's check): the path as a file URI, so that a folder named with
+    ``?``, ``#`` or ``%`` is the folder opened."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def _document_entry(fingerprint: Any, summary: str,
                     files: str) -> tuple[str, dict, dict] | None:
     """A ``documents`` row as the cache keeps it, or None when it is not of the shape

@@ -16,12 +16,11 @@ process (:func:`output_as_left`): the same answer, later.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from .aside import Aside
-from .cache import FORMAT, BuildCache, read_site, tree_state
+from .cache import FORMAT, BuildCache, read_only, read_site, tree_state
 
 
 class PublishedCheck:
@@ -59,7 +58,7 @@ def _ask(cache_file: Path, output: Path | None) -> list[Any]:
     """In the child: the cache's format and code version, the output folder asked about,
     and whether its files' stats are those the cache recorded. Reads the cache without
     changing it (a build's :class:`~glossator.cache.BuildCache` may set it up)."""
-    db = sqlite3.connect(f"{cache_file.resolve().as_uri()}?mode=ro", uri=True)
+    db = read_only(cache_file)
     try:
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if output is None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import inventory as inv
-from .cache import digest
+from .cache import digest, read_only
 from .citations import CitationRenderer, FormattedCitation
 from .config import SiteConfig
 from .docpage import (PageParts, document_outputs, document_page, load_parts, parts_file,
@@ -269,7 +269,7 @@ class _CachedCitations:
         if self.cache_path is None or not self.cache_path.exists():
             return None
         try:
-            return sqlite3.connect(f"file:{self.cache_path}?mode=ro", uri=True)
+            return read_only(self.cache_path)
         except sqlite3.Error:
             return None
 

@@ -100,6 +100,18 @@ def test_a_note_edit_parses_no_citation_style_nor_imports_pygments(site, monkeyp
     assert "pygments" not in found.stdout, found.stdout
 
 
+def test_the_cache_is_read_in_a_folder_named_with_uri_characters(tmp_path, monkeypatch):
+    """The cache opened read-only as a file URI (``cache.read_only``): a folder named with
+    ``?``, ``#`` or ``%`` is the one opened, and the citations come from it."""
+    site = make(tmp_path / "a?b#c%20d" / "site")
+    run(site, jobs=1)
+    made: list[list[str]] = []
+    monkeypatch.setattr(workers, "CitationRenderer", lambda styles: made.append(styles))
+    replace(site / "annotations/letter-3.yaml", "A note.", "A note, edited.")
+    assert run(site).patched and made == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a?b#c%20d"]  # nothing beside
+
+
 def test_the_cache_a_patch_leaves_is_as_good_as_a_full_builds(site, tmp_path):
     replace(site / "annotations/letter-3.yaml", "A note.", "A note, edited.")
     assert run(site).patched
