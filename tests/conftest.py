@@ -129,6 +129,16 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture
+def as_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``glossator.aside`` may fork, as in the command line, which runs no other thread.
+    This process may run some (the browser tests' server, Playwright's), idle, and forking
+    beside them is safe for those children; the guard itself is tested in a new process
+    (``test_aside``)."""
+    from glossator import aside
+    monkeypatch.setattr(aside, "forkable", lambda: True)
+
+
 def reaped(pid: int) -> bool:
     """Whether the child process ``pid`` is gone and was waited for (no zombie left)."""
     try:

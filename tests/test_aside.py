@@ -4,21 +4,17 @@ that ends it quietly, and no child left behind."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import reaped
+from conftest import REPO, reaped
 from glossator import aside
 from glossator.aside import Aside
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system")
-
-
-@pytest.fixture(autouse=True)
-def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in the command line, which runs no other thread (test_published checks the guard
-    in a new process; this one may have other tests' idle threads)."""
-    monkeypatch.setattr(aside, "forkable", lambda: True)
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system"),
+              pytest.mark.usefixtures("as_on_the_command_line")]
 
 
 def test_the_work_is_done_in_another_process() -> None:
@@ -49,3 +45,14 @@ def test_closed_before_it_is_read_it_is_stopped() -> None:
 def test_no_child_where_it_may_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aside, "forkable", lambda: False)
     assert Aside.start(lambda: 1) is None
+
+
+def test_no_fork_beside_other_threads() -> None:
+    """A lock another thread holds would never be released in a forked child (asked in a new
+    process: this one may run other tests' threads)."""
+    code = ("import threading; from glossator.aside import forkable; print(forkable()); "
+            "stop = threading.Event(); thread = threading.Thread(target=stop.wait); "
+            "thread.start(); print(forkable()); stop.set(); thread.join(); print(forkable())")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)), check=True)
+    assert found.stdout.split() == ["True", "False", "True"]

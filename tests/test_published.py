@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import REPO, Run, reaped
+from conftest import Run, reaped
 from glossator import aside, published
 from glossator.builds import BuildOptions, Inputs
 from glossator.cache import CACHE_DIR, CACHE_FILE, BuildCache
@@ -23,17 +21,10 @@ from glossator.published import PublishedCheck, output_as_left
 from glossator.uptodate import input_files
 from test_incremental import make, replace
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system"),
+              pytest.mark.usefixtures("as_on_the_command_line")]
 
 OPTIONS = BuildOptions(search=False, jobs=1)
-
-
-@pytest.fixture(autouse=True)
-def as_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command line runs no other thread; this process may (the browser tests' server,
-    Playwright's), and forking beside those idle threads is safe for this child. Whether a
-    process may fork is tested on its own, in a new process."""
-    monkeypatch.setattr(aside, "forkable", lambda: True)
 
 
 @pytest.fixture
@@ -111,14 +102,8 @@ def test_a_child_that_fails_gives_no_answer(site: Path, damage: str) -> None:
     assert not path.exists() or damage == "no record"  # (opened read-only: never created)
 
 
-def test_no_child_beside_other_threads(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A lock another thread holds would never be released in a forked child."""
-    code = ("import threading; from glossator.aside import forkable; print(forkable()); "
-            "stop = threading.Event(); thread = threading.Thread(target=stop.wait); "
-            "thread.start(); print(forkable()); stop.set(); thread.join(); print(forkable())")
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env=dict(os.environ, PYTHONPATH=str(REPO)), check=True)
-    assert found.stdout.split() == ["True", "False", "True"]
+def test_no_child_where_it_may_not_fork(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Beside other threads: ``test_aside``.)"""
     monkeypatch.setattr(aside, "forkable", lambda: False)
     assert PublishedCheck.start(cache_file(site), None) is None
 
