@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from . import schema
@@ -78,6 +79,17 @@ def load_source(root: Path, rel: str, config: SiteConfig, diags: Diagnostics) ->
     locations.update({("tags", i): doc.loc("tags", i) for i in range(len(values["tags"]))})
     return Source(stem=stem, path=rel, body=parts.body, body_line=parts.body_line,
                   location=Location(rel), field_locations=locations, **values)
+
+
+def read_body(root: Path, source: Source, diags: Diagnostics) -> Source | None:
+    """``source`` (loaded by :func:`load_source`, without its body) with its body read from
+    its file again: a build's load phase keeps only the front matter, and the worker that
+    renders the document reads the body itself (docs/performance.md, fourteenth pass)."""
+    text = read_file(root, source.path, diags)
+    parts = None if text is None else split_front_matter(text, source.path, diags)
+    if parts is None:
+        return None
+    return replace(source, body=parts.body, body_line=parts.body_line)
 
 
 def _source_slug(doc: YamlDoc, stem: str, explicit: str | None, diags: Diagnostics) -> str | None:

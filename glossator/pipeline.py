@@ -22,7 +22,6 @@ import functools
 import gc
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
@@ -42,13 +41,13 @@ from .patch import patch_build
 from .serialize import diagnostic_to_json
 from .loaders import load_config, load_glossary
 from .markdown import Where, make_markdown, render_fragment
-from .models import Annotations, Glossary, Source
+from .models import Glossary, Source
 from .pages import Index, SiteInfo, annotated, build_index, listing_pages, neighbours
 from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .uptodate import (LastReport, input_files, input_state, may_have_nothing_to_do,
                        report_again, report_record, unchanged_record)
-from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
@@ -149,10 +148,10 @@ class _Build:
                              else root.resolve() / CACHE_DIR / COMPILED_TEMPLATES)
         self.theme = Theme(root, compiled_dir=self.compiled_dir)
         self.summaries: dict[str, DocumentSummary] = {}  # stem -> summary (all, drafts too)
-        # stem -> the source (without its body) and notes of each document read in this
-        # build, and its body: given up to the render tasks, which release them one by one
-        self.loaded: dict[str, tuple[Source, Annotations | None]] = {}
-        self.bodies: dict[str, str] = {}
+        # stem -> the front matter of each document read in this build (its body and notes
+        # are read by the worker that renders it), and its notes file when it has one
+        self.loaded: dict[str, Source] = {}
+        self.notes_files: dict[str, str | None] = {}
         self.load_warnings: dict[str, list[Diagnostic]] = {}  # kept in summaries for reuse
         self.input_keys: dict[str, str] = {}  # stem -> hash of its files and site inputs
         self.source_keys: dict[str, str] = {}  # stem -> the same for its source file alone
@@ -312,7 +311,8 @@ class _Build:
             if cached is not None:
                 self.summaries[stem] = cached
             else:
-                tasks.append(LoadTask(rel, notes.get(stem)))
+                tasks.append(rel)
+                self.notes_files[stem] = notes.get(stem)
         self._run_loads(tasks)
 
     def _input_key(self, source_rel: str, notes_rel: str | None, *,
@@ -334,23 +334,21 @@ class _Build:
             return None
         return DocumentSummary.from_record(data)
 
-    def _run_loads(self, tasks: list[LoadTask]) -> None:
+    def _run_loads(self, tasks: list[str]) -> None:
         results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
                             initargs=(self.root.resolve(), self.config), batch=LOAD_BATCH)
         for result in results:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:
                 stem = result.source.stem
-                # the body apart: until its render, only the body's own task needs it
-                self.bodies[stem] = result.source.body
-                self.loaded[stem] = (replace(result.source, body=""), result.annotations)
+                self.loaded[stem] = result.source
                 self.load_warnings[stem] = [d for d in result.diagnostics
                                             if d.severity != "error"]
 
     # -- 2. checks across documents -----------------------------------------------------
 
     def _check_across_documents(self) -> list[Source]:
-        sources = [s for s, _ in self.loaded.values()]
+        sources = list(self.loaded.values())
         sources += [d.source for stem, d in self.summaries.items() if stem not in self.loaded]
         sources.sort(key=lambda s: s.path)
         return unique_slugs(sources, self.diags)
@@ -359,9 +357,9 @@ class _Build:
 
     def _publish(self, sink: Sink, sources: list[Source]) -> None:
         published = [s for s in sources if self.options.drafts or not s.draft]
-        # neighbours without their bodies: a page shows only their titles, dates and links
-        self.around = around = neighbours([replace(s, body="") if s.body else s
-                                           for s in published])
+        # (the sources are front matter alone: a page shows only its neighbours' titles,
+        # dates and links)
+        self.around = around = neighbours(published)
         tasks = self._render_tasks(sink, sources, around)
         self._render(sink, tasks)
         self._stop_on_errors()
@@ -407,14 +405,14 @@ class _Build:
             prev, next_ = around.get(source.slug, (None, None))
             parts_key = digest(self.input_keys.get(stem, ""), self._note_template_key)
             if stem in self.loaded:
-                loaded, notes = self.loaded.pop(stem)
-                loaded = replace(loaded, body=self.bodies.pop(stem))
-                tasks.append(RenderTask(loaded, notes, prev, next_, publish, parts_key))
+                tasks.append(RenderTask(self.loaded.pop(stem), None, prev, next_, publish,
+                                        parts_key, reads="body",
+                                        notes_file=self.notes_files[stem]))
                 continue
             fate = self._cached_fate(sink, stem, source, around)
             if fate != "keep":
                 tasks.append(RenderTask(source, None, prev, next_, publish, parts_key,
-                                        read=True, page_only=fate == "page"))
+                                        reads="all", page_only=fate == "page"))
         return tasks
 
     def _published(self, source: Source) -> bool:

@@ -32,7 +32,7 @@ from .docpage import (PageParts, document_outputs, document_page, load_parts, pa
 from .documents import DocumentRenderer, DocumentSummary, RenderedNote
 from .errors import Diagnostic, Diagnostics
 from .forkserver import SERIAL_BELOW, context
-from .loaders import load_annotations, load_source, read_document
+from .loaders import load_annotations, load_source, read_body, read_document
 from .markdown import make_markdown
 from .markdown.glossary import GlossaryMatcher
 from .models import Annotations, Glossary, Source
@@ -53,15 +53,8 @@ NOTE_TEMPLATE = "partials/note.html"  # rendered into the document's body, note 
 # Loading ------------------------------------------------------------------------------------
 
 @dataclass
-class LoadTask:
-    source: str  # "sources/<stem>.md"
-    annotations: str | None  # "annotations/<stem>.yaml" when it exists
-
-
-@dataclass
 class LoadResult:
-    source: Source | None
-    annotations: Annotations | None
+    source: Source | None  # its front matter (``body`` empty): what the main process needs
     diagnostics: list[Diagnostic]
 
 
@@ -73,13 +66,16 @@ def init_loader(root: Path, config: SiteConfig) -> None:
     _LOADER = (root, config)
 
 
-def load_document(task: LoadTask) -> LoadResult:
+def load_document(source_rel: str) -> LoadResult:
+    """A source's front matter, checked. Its body and notes are read by the worker that
+    renders it (``RenderTask.reads``): sent back here and on to that worker, they cost
+    1.4 ms a document in pickling, a third of it in the main process (docs/performance.md,
+    fourteenth pass)."""
     assert _LOADER is not None, "init_loader() first"
     root, config = _LOADER
     diags = Diagnostics()
-    source = load_source(root, task.source, config, diags)
-    notes = load_annotations(root, task.annotations, diags) if task.annotations else None
-    return LoadResult(source, notes, diags.items)
+    source = load_source(root, source_rel, config, diags)
+    return LoadResult(None if source is None else replace(source, body=""), diags.items)
 
 
 # Rendering ----------------------------------------------------------------------------------
@@ -111,9 +107,12 @@ class RenderTask:
     # the hash of what the document's page parts are made from (its inputs, the note
     # template): the key its parts are kept under, and looked up by
     parts_key: str = ""
-    # the main process has only the document's summary (``source`` without its body,
-    # ``annotations`` None): the worker reads the files itself when it needs them
-    read: bool = False
+    # what the worker reads itself: nothing (the task carries the source with its body, and
+    # its notes); "body" (``source`` is the front matter of the build's load phase: the
+    # worker reads the body, and the notes from ``notes_file``); "all" (the main process has
+    # only the document's summary: the worker reads its files when it needs them)
+    reads: str = ""
+    notes_file: str | None = None  # "annotations/<stem>.yaml" when it exists
     # the document's other files stand: render its page alone from its kept parts when
     # they are valid (else the whole document, as with ``read``)
     page_only: bool = False
@@ -182,7 +181,16 @@ def render_with(r: Renderer, task: RenderTask) -> RenderResult:
         if result is not None:
             return result
     diags = Diagnostics()
-    if task.read or task.page_only:  # the main process has its summary only
+    if task.reads == "body":
+        source = read_body(r.setup.root, task.source, diags)
+        if source is None:
+            return RenderResult(None, {}, diags.items)
+        # notes that do not load leave the document rendered without them: its other
+        # problems are reported too
+        notes = (load_annotations(r.setup.root, task.notes_file, diags) if task.notes_file
+                 else None)
+        task = replace(task, source=source, annotations=notes)
+    elif task.reads == "all" or task.page_only:  # the main process has its summary only
         read = read_document(r.setup.root, task.source.path, r.setup.site.config, diags)
         if read is None:
             return RenderResult(None, {}, diags.items)
