@@ -47,7 +47,7 @@ from .site import check_orphans, tag_names, unique_slugs, warn_unused_terms
 from .templates import TemplateFailed, Theme
 from .uptodate import (LastReport, input_files, input_state, may_have_nothing_to_do,
                        report_again, report_record, unchanged_record)
-from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, RenderResult,
+from .workers import (LOAD_BATCH, NOTE_TEMPLATE, RENDER_BATCH, LoadTask, RenderResult,
                       RenderSetup, RenderTask, init_loader, init_renderer, load_document,
                       render_document, run_tasks)
 from .writer import BuildLocked, OutputWriter, WriteResult, WriterError
@@ -311,7 +311,7 @@ class _Build:
             if cached is not None:
                 self.summaries[stem] = cached
             else:
-                tasks.append(rel)
+                tasks.append(LoadTask(rel, notes.get(stem)))
                 self.notes_files[stem] = notes.get(stem)
         self._run_loads(tasks)
 
@@ -334,7 +334,7 @@ class _Build:
             return None
         return DocumentSummary.from_record(data)
 
-    def _run_loads(self, tasks: list[str]) -> None:
+    def _run_loads(self, tasks: list[LoadTask]) -> None:
         results = run_tasks(load_document, tasks, jobs=self.jobs, initializer=init_loader,
                             initargs=(self.root.resolve(), self.config), batch=LOAD_BATCH)
         for result in results:

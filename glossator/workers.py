@@ -53,6 +53,12 @@ NOTE_TEMPLATE = "partials/note.html"  # rendered into the document's body, note 
 # Loading ------------------------------------------------------------------------------------
 
 @dataclass
+class LoadTask:
+    source: str  # "sources/<stem>.md"
+    annotations: str | None  # "annotations/<stem>.yaml" when it exists
+
+
+@dataclass
 class LoadResult:
     source: Source | None  # its front matter (``body`` empty): what the main process needs
     diagnostics: list[Diagnostic]
@@ -66,16 +72,21 @@ def init_loader(root: Path, config: SiteConfig) -> None:
     _LOADER = (root, config)
 
 
-def load_document(source_rel: str) -> LoadResult:
+def load_document(task: LoadTask) -> LoadResult:
     """A source's front matter, checked. Its body and notes are read by the worker that
     renders it (``RenderTask.reads``): sent back here and on to that worker, they cost
     1.4 ms a document in pickling, a third of it in the main process (docs/performance.md,
-    fourteenth pass)."""
+    fourteenth pass). A source that does not load is not rendered: its notes are read
+    here, so that their problems are reported with its own."""
     assert _LOADER is not None, "init_loader() first"
     root, config = _LOADER
     diags = Diagnostics()
-    source = load_source(root, source_rel, config, diags)
-    return LoadResult(None if source is None else replace(source, body=""), diags.items)
+    source = load_source(root, task.source, config, diags)
+    if source is None:
+        if task.annotations:
+            load_annotations(root, task.annotations, diags)
+        return LoadResult(None, diags.items)
+    return LoadResult(replace(source, body=""), diags.items)
 
 
 # Rendering ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Callable
 import pytest
 
 from conftest import STAGING, Run, snapshot, tree_bytes
-from glossator import workers, writer
+from glossator import pipeline, workers, writer
 from glossator.errors import BuildFailed
 from glossator.pipeline import BuildOptions, build, survivors_frozen
 
@@ -366,6 +366,34 @@ def sent_to_pool(monkeypatch: pytest.MonkeyPatch) -> list:
         return windowed(pool, function, (sent.append(t) or t for t in tasks), window=window)
     monkeypatch.setattr(workers, "_windowed", spy)
     return sent
+
+
+def test_a_body_and_its_notes_go_from_their_files_to_the_render_alone(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load phase gives the main process each source's front matter; the render task
+    reads the body and the notes itself (through the main process, pickled from a worker and
+    to another, they cost 1.4 ms a document)."""
+    site = make_site("basic")
+    seen: dict[str, tuple[list, list]] = {}
+    run_tasks = pipeline.run_tasks
+
+    def spy(function, tasks, **kwargs):
+        tasks = list(tasks)
+        results = list(run_tasks(function, tasks, **{**kwargs, "count": len(tasks)}))
+        seen[function.__name__] = (tasks, results)
+        return iter(results)
+    monkeypatch.setattr(pipeline, "run_tasks", spy)
+    build(site, BuildOptions(search=False))
+    loaded = [result.source for result in seen["load_document"][1]]
+    assert len(loaded) == 4 and all(source.body == "" for source in loaded)
+    renders = seen["render_document"][0]
+    assert all(t.reads == "body" and t.source.body == "" and t.annotations is None
+               for t in renders)
+    assert sorted(t.notes_file for t in renders if t.notes_file) == [
+        "annotations/harbour-proclamation.yaml", "annotations/letter-on-the-bells.yaml",
+        "annotations/ode-to-the-beacon.yaml"]
+    page = (site / "output" / "letter-on-the-bells" / "index.html").read_text("utf-8")
+    assert page.count('class="margin-note') > 0 and "rung at dusk" in page
 
 
 @pytest.mark.parametrize("batch", [1, 64])
