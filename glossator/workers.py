@@ -21,7 +21,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from . import inventory as inv
 from .cache import digest, read_only
@@ -75,7 +75,7 @@ def init_loader(root: Path, config: SiteConfig) -> None:
 def load_document(task: LoadTask) -> LoadResult:
     """A source's front matter, checked. Its body and notes are read by the worker that
     renders it (``RenderTask.reads``): sent back here and on to that worker, they cost
-    1.4 ms a document in pickling, a third of it in the main process (docs/performance.md,
+    1.4-2.1 ms a document in pickling, half of it in the main process (docs/performance.md,
     fourteenth pass). A source that does not load is not rendered: its notes are read
     here, so that their problems are reported with its own."""
     assert _LOADER is not None, "init_loader() first"
@@ -122,10 +122,10 @@ class RenderTask:
     # its notes); "body" (``source`` is the front matter of the build's load phase: the
     # worker reads the body, and the notes from ``notes_file``); "all" (the main process has
     # only the document's summary: the worker reads its files when it needs them)
-    reads: str = ""
+    reads: Literal["", "body", "all"] = ""
     notes_file: str | None = None  # "annotations/<stem>.yaml" when it exists
     # the document's other files stand: render its page alone from its kept parts when
-    # they are valid (else the whole document, as with ``read``)
+    # they are valid (else the whole document, as with ``reads`` "all")
     page_only: bool = False
 
 

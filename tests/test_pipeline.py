@@ -372,7 +372,7 @@ def test_a_body_and_its_notes_go_from_their_files_to_the_render_alone(
         make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The load phase gives the main process each source's front matter; the render task
     reads the body and the notes itself (through the main process, pickled from a worker and
-    to another, they cost 1.4 ms a document)."""
+    to another, they cost 1.4-2.1 ms a document)."""
     site = make_site("basic")
     seen: dict[str, tuple[list, list]] = {}
     run_tasks = pipeline.run_tasks
