@@ -83,7 +83,8 @@ EDITS: dict[str, tuple[str, Callable[[Path], object] | None]] = {
 def _snapshot(site: Path) -> dict[Path, bytes | None]:
     """The files an edit may touch, to restore them byte for byte."""
     paths = [*site.glob("annotations/*.yaml"), *site.glob("sources/*.md"),
-             site / "theme" / "templates" / "document.html", site / "theme" / "static" / "style.css"]
+             site / "theme" / "templates" / "document.html",
+             site / "theme" / "static" / "style.css"]
     return {p: (p.read_bytes() if p.exists() else None) for p in paths}
 
 

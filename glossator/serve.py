@@ -300,7 +300,8 @@ CLIENT = """(function () {
       box.setAttribute("style", %(style)s);
       document.body.appendChild(box);
     }
-    box.textContent = "Glossator: the last edit does not build (showing the last good build)\\n\\n" +
+    box.textContent =
+      "Glossator: the last edit does not build (showing the last good build)\\n\\n" +
       problems.join("\\n");
   }
   function poll() {

@@ -50,7 +50,8 @@ def source(**changes) -> Source:
                  "the Russian Federation",
         "date": PartialDate(2017, 11, 11), "added": dt.date(2024, 3, 5),
         "publisher": "The White House", "body": "", "body_line": 0,
-        "authors": [Author(family="Trump", given="Donald"), Author(family="Putin", given="Vladimir")],
+        "authors": [Author(family="Trump", given="Donald"),
+                    Author(family="Putin", given="Vladimir")],
         "place": "Washington, DC", "language": "en",
     }
     fields.update(changes)

@@ -259,7 +259,8 @@ def test_the_workers_server_is_started_early_only_for_a_first_build_that_will_us
 
 # --- import-hypothesis ---------------------------------------------------------------------
 
-HYPOTHESIS_EXPORT = Path(__file__).parent / "fixtures" / "hypothesis" / "joint-statement-search.json"
+HYPOTHESIS_EXPORT = (Path(__file__).parent / "fixtures" / "hypothesis"
+                     / "joint-statement-search.json")
 STEM = "joint-statement-syria-2017-11-11"
 
 

@@ -31,7 +31,8 @@ terms:
 
 
 def source(i: int, *, title: str | None = None, date: str | None = None) -> str:
-    return (f"---\ntitle: {title or f'Letter number {i}'}\ndate: {date or f'18{10 + i}-0{1 + i % 9}'}"
+    return (f"---\ntitle: {title or f'Letter number {i}'}\n"
+            f"date: {date or f'18{10 + i}-0{1 + i % 9}'}"
             f"\nadded: 2026-01-{1 + i % 28:02d}\npublisher: Port Gazette\nauthors: [Ann Lee]\n"
             f"tags: [{'Harbours' if i % 2 else 'Verse'}]\n---\n\n"
             f"The harbour of letter {i} was quiet, and the *Beacon* burned late.\n\n"

@@ -90,8 +90,9 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_output(
 
 
 def test_shortened_titles_end_at_a_word():
-    assert search._shortened("meeting on the margins of the APEC conference in Da Nang, "
-                             "Vietnam") == "meeting on the margins of the APEC conference in Da Nang…"
+    shortened = search._shortened("meeting on the margins of the APEC conference in Da Nang, "
+                                  "Vietnam")
+    assert shortened == "meeting on the margins of the APEC conference in Da Nang…"
     assert search._shortened("short") == "short"
 
 
