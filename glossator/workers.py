@@ -55,7 +55,9 @@ NOTE_TEMPLATE = "partials/note.html"  # rendered into the document's body, note 
 @dataclass
 class LoadTask:
     source: str  # "sources/<stem>.md"
-    annotations: str | None  # "annotations/<stem>.yaml" when it exists
+    # "annotations/<stem>.yaml" when it exists: read here only when the source does not
+    # load (the render reads it otherwise)
+    annotations: str | None
 
 
 @dataclass
