@@ -20,7 +20,7 @@ from .errors import Diagnostics, Location
 from .inventory import CONFIG_FILE, Inventory, notes_file
 from .models import Annotations, Glossary, Note, Source, Term, Via
 from .slugs import RESERVED_SLUGS, slug
-from .yamlio import YamlDoc, load_yaml, read_text, split_front_matter
+from .yamlio import FrontMatter, YamlDoc, load_yaml, read_text, split_front_matter
 
 NOTE_ID = re.compile(r"^[a-z0-9-]+$")
 
@@ -52,11 +52,14 @@ def load_config(root: Path, diags: Diagnostics) -> SiteConfig | None:
 
 # Sources ------------------------------------------------------------------------------------
 
-def load_source(root: Path, rel: str, config: SiteConfig, diags: Diagnostics) -> Source | None:
+def _read_source_file(root: Path, rel: str, diags: Diagnostics) -> FrontMatter | None:
+    """A source file read and split into its front matter and its Markdown body."""
     text = read_file(root, rel, diags)
-    if text is None:
-        return None
-    parts = split_front_matter(text, rel, diags)
+    return None if text is None else split_front_matter(text, rel, diags)
+
+
+def load_source(root: Path, rel: str, config: SiteConfig, diags: Diagnostics) -> Source | None:
+    parts = _read_source_file(root, rel, diags)
     if parts is None:
         return None
     doc = load_yaml(parts.yaml_text, rel, diags, line_offset=parts.yaml_line)
@@ -85,8 +88,7 @@ def read_body(root: Path, source: Source, diags: Diagnostics) -> Source | None:
     """``source`` (loaded by :func:`load_source`, without its body) with its body read from
     its file again: a build's load phase keeps only the front matter, and the worker that
     renders the document reads the body itself (docs/performance.md, fourteenth pass)."""
-    text = read_file(root, source.path, diags)
-    parts = None if text is None else split_front_matter(text, source.path, diags)
+    parts = _read_source_file(root, source.path, diags)
     if parts is None:
         return None
     return replace(source, body=parts.body, body_line=parts.body_line)
