@@ -142,6 +142,33 @@ def test_the_quick_checks_find_exactly_the_refused_characters():
             assert found == refused, hex(code)
 
 
+def test_the_clean_bytes_check_lets_through_no_refused_character():
+    """A file whose UTF-8 holds none of the bytes that may begin a refused character is not
+    searched at all: over every code point (but the surrogates, which strict UTF-8 refuses
+    to decode), each refused character has such a byte in its UTF-8."""
+    from glossator.yamlio import _CLEAN_BYTES
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if FORBIDDEN_CHARS.fullmatch(char):
+            assert char.encode("utf-8").translate(None, _CLEAN_BYTES), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40) | st.text(max_size=20).map(
+    lambda t: t.encode("utf-8", "surrogatepass")))
+def test_read_text_reports_as_the_full_search_does(data):
+    """With the quick check or without it (the searches alone), the same text and the same
+    errors."""
+    quick, full = Diagnostics(), Diagnostics()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlio, "_CLEAN_BYTES", b"")  # nothing deleted: always searched
+        expected = read_text(data, "x.md", full)
+    assert read_text(data, "x.md", quick) == expected
+    assert quick.format() == full.format()
+
+
 def test_bom_and_crlf_file_reads_with_right_lines():
     diags = Diagnostics()
     data = b"\xef\xbb\xbf---\r\ntitle: Caf\xc3\xa9\r\ndate: 1863\r\n---\r\nBody\rline\r\n"

@@ -113,6 +113,8 @@ def _check_url(children: list[Token], index: int, line: int, where: Where,
 
 def _check_html(token: Token, line: int, where: Where, diags: Diagnostics) -> None:
     """Warn of each tag in the text, line by line (as when soft breaks were tokens)."""
+    if "<" not in token.content:  # every tag starts with one; most texts hold none
+        return
     for offset, text in enumerate(token.content.split("\n")):
         for match in RAW_HTML.finditer(text):
             tag = match.group()
