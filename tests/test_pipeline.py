@@ -396,6 +396,41 @@ def test_a_body_and_its_notes_go_from_their_files_to_the_render_alone(
     assert page.count('class="margin-note') > 0 and "rung at dusk" in page
 
 
+def test_a_document_the_cache_does_not_know_is_hashed_as_its_load_is_taken(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document the cache does not know is loaded whatever its key, so its files are
+    hashed as the pool takes its load, while the workers load the ones before it (a cold
+    build hashed all of them before the first load). One the cache knows is hashed first:
+    its key says whether it is loaded at all."""
+    site = make_site("basic")
+    events: list[tuple[str, str]] = []
+    input_key, run_tasks = pipeline._Build._input_key, pipeline.run_tasks
+
+    def hashing(self, source_rel, notes_rel, **kwargs):
+        events.append(("hash", source_rel))
+        return input_key(self, source_rel, notes_rel, **kwargs)
+
+    def taking(function, tasks, **kwargs):
+        def taken():
+            for task in tasks:
+                if function.__name__ == "load_document":
+                    events.append(("take", task.source))
+                yield task
+        return run_tasks(function, taken(), **kwargs)
+    monkeypatch.setattr(pipeline._Build, "_input_key", hashing)
+    monkeypatch.setattr(pipeline, "run_tasks", taking)
+    build(site, BuildOptions(search=False))
+    sources = sorted(f"sources/{p.name}" for p in (site / "sources").glob("*.md"))
+    assert events == [(kind, rel) for rel in sources for kind in ("hash", "take")]
+
+    events.clear()  # a new document: the others hashed first, then it, as its load is taken
+    added = "sources/a-new-letter.md"
+    (site / added).write_text((site / sources[1]).read_text("utf-8").replace(
+        "title: ", "title: Another ", 1), "utf-8")
+    build(site, BuildOptions(search=False))
+    assert events == [("hash", rel) for rel in sources] + [("hash", added), ("take", added)]
+
+
 @pytest.mark.parametrize("batch", [1, 64])
 def test_tasks_in_a_pool_give_their_results_in_task_order(
         batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
