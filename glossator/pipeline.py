@@ -347,9 +347,11 @@ class _Build:
                     self.input_keys[Inventory.stem(task.source)] = self._input_key(
                         task.source, task.annotations)
                 yield task
+        setup = (self.root.resolve(), self.config)
+        init_loader(*setup)  # the main process loads too while the pool starts
         results = run_tasks(load_document, handed(), count=len(tasks), jobs=self.jobs,
-                            initializer=init_loader, initargs=(self.root.resolve(), self.config),
-                            batch=LOAD_BATCH)
+                            initializer=init_loader, initargs=setup, batch=LOAD_BATCH,
+                            helped=True)
         for result in results:
             self.diags.items.extend(result.diagnostics)
             if result.source is not None:

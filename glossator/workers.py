@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import sqlite3
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -328,13 +329,15 @@ class _CachedCitations:
 
 def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int,
               initializer: Callable[..., None], initargs: tuple,
-              count: int | None = None, batch: int = 1) -> Iterator[Any]:
+              count: int | None = None, batch: int = 1, helped: bool = False) -> Iterator[Any]:
     """``function`` over ``tasks``, results in task order; in a pool when it pays off.
     ``count``: how many tasks an iterator gives (a list's length is taken by default); the
     tasks are taken from it only as the pool has room for them. ``batch``: at most this many
     tasks go to a worker at a time, for short tasks whose cost in the pool's own bookkeeping
     (the main process's share of each exchange) would otherwise come near their own (each
-    worker still gets several batches)."""
+    worker still gets several batches). ``helped``: the main process, set up by the caller,
+    runs the first tasks itself until the pool's first worker runs
+    (:func:`_while_the_pool_starts`)."""
     count = len(tasks) if count is None else count  # type: ignore[arg-type]
     if jobs <= 1 or count < SERIAL_BELOW:
         initializer(*initargs)
@@ -344,6 +347,8 @@ def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int
     batch = max(1, min(batch, count // window))
     with ProcessPoolExecutor(jobs, mp_context=context(), initializer=_set_up_worker,
                              initargs=(initializer, initargs)) as pool:
+        if helped:
+            tasks = yield from _while_the_pool_starts(pool, function, iter(tasks))
         if batch == 1:
             yield from _windowed(pool, function, tasks, window=window)
             return
@@ -351,6 +356,39 @@ def run_tasks(function: Callable[[Any], Any], tasks: Iterable[Any], *, jobs: int
         for results in _windowed(pool, functools.partial(_each, function), batches,
                                  window=window):
             yield from results
+
+
+def _while_the_pool_starts(pool: ProcessPoolExecutor, function: Callable[[Any], Any],
+                           tasks: Iterator[Any]) -> Iterator[Any]:
+    """Run tasks here, from the first, until a worker of ``pool`` runs; then return the rest.
+
+    A pool's first worker comes from the fork server, which a command line starts as it
+    starts (``forkserver.start_early``): the server imports what the workers need, and asks
+    for a worker wait until it is done, about 0.35 s after the start of a cold build of 1,000
+    documents, when the main process is ready to load them. Loads are short (0.5 ms), so the
+    main process loads the first ones in that time instead of waiting (docs/performance.md,
+    fifteenth pass). The first worker is asked for in a thread, since the asking waits."""
+    running = threading.Event()
+
+    def ask() -> None:
+        try:
+            pool.submit(int).add_done_callback(lambda _: running.set())
+        except BaseException:  # a broken pool: the main process stops helping, and the
+            running.set()      # pool's next use says what broke
+    asking = threading.Thread(target=ask, name="glossator-pool-start")
+    asking.start()
+    try:
+        while not running.is_set():
+            task = next(tasks, _NO_TASK)
+            if task is _NO_TASK:
+                break
+            yield function(task)
+    finally:
+        asking.join()
+    return tasks
+
+
+_NO_TASK = object()
 
 
 def _set_up_worker(initializer: Callable[..., None], initargs: tuple) -> None:

@@ -12,6 +12,7 @@ import errno
 import gc
 import operator
 import os
+import time
 import weakref
 from pathlib import Path
 from typing import Callable
@@ -444,6 +445,35 @@ def test_tasks_in_a_pool_give_their_results_in_task_order(
     else:  # in batches, each of the two workers getting several
         assert [n for group in sent for n in group] == list(range(1000))
         assert {len(group) for group in sent[:-1]} == {64} and len(sent) == 16
+
+
+def test_the_main_process_runs_the_first_tasks_while_the_pool_starts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``helped``, the main process runs tasks from the first on until the pool's first
+    worker runs (here its set-up takes 0.4 s); the pool gets the rest. Each task runs once,
+    and the results come in task order."""
+    sent = sent_to_pool(monkeypatch)
+    tasks = [0.002] * 1000  # 2 s in all: more than the main process has time for
+    results = list(workers.run_tasks(time.sleep, iter(tasks), count=len(tasks), jobs=2,
+                                     initializer=time.sleep, initargs=(0.4,), helped=True))
+    assert results == [None] * len(tasks)
+    assert 0 < len(sent) < len(tasks)  # the main process ran the others, the first ones
+
+
+def test_a_build_loads_with_the_main_process_helping(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loads are helped (they are short); the renders are not (the workers keep both
+    cores busy)."""
+    site = make_site("basic")
+    asked: dict[str, bool] = {}
+    run_tasks = pipeline.run_tasks
+
+    def spy(function, tasks, **kwargs):
+        asked[function.__name__] = kwargs.get("helped", False)
+        return run_tasks(function, tasks, **kwargs)
+    monkeypatch.setattr(pipeline, "run_tasks", spy)
+    build(site, BuildOptions(search=False))
+    assert asked == {"load_document": True, "render_document": False}
 
 
 def test_a_worker_sets_its_objects_aside_from_garbage_collection_after_its_set_up() -> None:
