@@ -10,9 +10,9 @@ ran minutes apart. This script builds each Glossator given (``--glossator``, rep
 snapshots from ``bench/snapshot.sh``) and the peer (``--peer``, default MkDocs) one right after
 the other, the order rotating each round, each cold as ``run.py`` makes it (the last output
 moved aside, files flushed to disk before the build; ``run.py``'s ``Tool`` and
-``proctree.measure``). It prints each build's wall and CPU time, then per build its median,
-and each Glossator's ratio to the peer: of the medians, and the median of the per-round
-ratios. Nothing is written but the corpus (``make_corpus.py``, if missing) and
+``proctree.measure``). It prints each build's wall and CPU time and the peak RSS of its
+process tree, then per build its median, and each Glossator's ratio to the peer: of the
+medians, and the median of the per-round ratios. Nothing is written but the corpus (``make_corpus.py``, if missing) and
 ``bench/trash/`` (deleted at the end).
 """
 
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                         sys.exit(f"{label} failed in round {number + 1}:\n{m.stderr_tail}")
                     walls[label].append(m.wall)
                     print(f"round {number + 1} {label:10} wall {m.wall:7.2f} s, "
-                          f"cpu {m.cpu:7.1f} s", flush=True)
+                          f"cpu {m.cpu:7.1f} s, peak RSS of the tree "
+                          f"{m.peak_rss_main / 2**20:6.0f} MB", flush=True)
     finally:
         shutil.rmtree(run.TRASH, ignore_errors=True)
     for label, values in walls.items():
