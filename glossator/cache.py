@@ -79,7 +79,7 @@ class BuildCache:
         self._inputs: dict[str, tuple[list[int], str]] = {}
         self._pages: dict[str, tuple[str, list[int]]] = {}
         self._loaded = False
-        self._new_documents: dict[str, tuple[str, str, dict]] = {}  # summaries as JSON
+        self._new_documents: dict[str, tuple[str, dict, dict]] = {}
         self._new_inputs: dict[str, tuple[list[int], str]] = {}
         self._new_citations: dict[str, str] = {}
         self._new_pages: dict[str, str] = {}
@@ -238,10 +238,9 @@ class BuildCache:
 
     def put_document(self, stem: str, fingerprint: str, summary: dict,
                      files: Iterable[str]) -> None:
-        # encoded now: a build puts its summaries while its workers render, and saves them
-        # once the output is published, when nothing else runs
-        self._new_documents[stem] = (fingerprint, json.dumps(summary, ensure_ascii=False),
-                                     dict.fromkeys(files))
+        # encoded when saved, one at a time: a summary's notes are one JSON text already, and
+        # encoded here they would be copied (75 MB more at N = 5,000; docs/performance.md)
+        self._new_documents[stem] = (fingerprint, summary, dict.fromkeys(files))
 
     def put_site(self, key: str, value: Any) -> None:
         self._new_site[key] = json.dumps(value, ensure_ascii=False)
@@ -280,7 +279,7 @@ class BuildCache:
             db.execute("DELETE FROM documents WHERE stem = ?", (stem,))  # (tables loaded)
         base = str(output_dir)  # os.path.join, not a Path per file: 83 -> 37 ms for 5,000 files
         db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
-                       ((stem, fingerprint, summary,
+                       ((stem, fingerprint, json.dumps(summary, ensure_ascii=False),
                          json.dumps({rel: file_stat(os.path.join(base, rel)) for rel in files}))
                         for stem, (fingerprint, summary, files) in self._new_documents.items()))
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?)",
