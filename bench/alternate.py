@@ -12,8 +12,9 @@ the other, the order rotating each round, each cold as ``run.py`` makes it (the 
 moved aside, files flushed to disk before the build; ``run.py``'s ``Tool`` and
 ``proctree.measure``). It prints each build's wall and CPU time and the peak RSS of its
 process tree, then per build its median, and each Glossator's ratio to the peer: of the
-medians, and the median of the per-round ratios. Nothing is written but the corpus (``make_corpus.py``, if missing) and
-``bench/trash/`` (deleted at the end).
+medians, and the median of the per-round ratios. Nothing is written but the corpus
+(``make_corpus.py``, if missing) and ``bench/trash/`` (deleted at the end); with ``--in
+DIR``, a copy of the corpus and its trash in DIR (deleted at the end).
 """
 
 from __future__ import annotations
@@ -39,7 +40,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the peer built in each round (mkdocs)")
     parser.add_argument("--jobs", type=int, help="passed to `glossator build --jobs`")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--in", dest="place", type=Path, metavar="DIR",
+                        help="build a copy of the corpus made in DIR, deleted at the end: "
+                             "on a tmpfs (/dev/shm), the disk's file creation, whose cost "
+                             "varies with what was deleted in the last minutes, is left out")
     return parser.parse_args(argv)
+
+
+def copied(corpus: Path, place: Path) -> Path:
+    """A copy of ``corpus``'s inputs in a new folder in ``place`` (no tool's output), with
+    the run's trash beside it (``Tool.reset`` moves outputs there: the same filesystem)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"glossator-bench-{corpus.name}-", dir=place))
+    outputs = {tool.site: set(tool.clean) for tool in run.TOOLS.values()}
+
+    def leave_out(directory: str, names: list[str]) -> set[str]:
+        here = Path(directory)
+        return (outputs.get(here.name, set()) & set(names)) if here.parent == corpus else set()
+    shutil.copytree(corpus, folder / corpus.name, ignore=leave_out)
+    run.TRASH = folder / "trash"
+    return folder / corpus.name
 
 
 def builds(args: argparse.Namespace) -> list[tuple[str, run.Tool, argparse.Namespace]]:
@@ -60,6 +79,8 @@ def builds(args: argparse.Namespace) -> list[tuple[str, run.Tool, argparse.Names
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     corpus = run.make_corpus(args.size)
+    if args.place is not None:
+        corpus = copied(corpus, args.place)
     order = builds(args)
     walls: dict[str, list[float]] = {label: [] for label, _, _ in order}
     shutil.rmtree(run.TRASH, ignore_errors=True)
@@ -80,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                           f"{m.peak_rss_main / 2**20:6.0f} MB", flush=True)
     finally:
         shutil.rmtree(run.TRASH, ignore_errors=True)
+        if args.place is not None:
+            shutil.rmtree(corpus.parent, ignore_errors=True)
     for label, values in walls.items():
         print(f"{label:10} median wall {statistics.median(values):7.2f} s "
               f"({', '.join(f'{v:.2f}' for v in values)})")
