@@ -239,7 +239,7 @@ class BuildCache:
     def put_document(self, stem: str, fingerprint: str, summary: dict,
                      files: Iterable[str]) -> None:
         # encoded when saved, one at a time: a summary's notes are one JSON text already, and
-        # encoded here they would be copied (75 MB more at N = 5,000; docs/performance.md)
+        # encoded here each would be copied (56 MB more at N = 5,000; docs/performance.md)
         self._new_documents[stem] = (fingerprint, summary, dict.fromkeys(files))
 
     def put_site(self, key: str, value: Any) -> None:

@@ -52,11 +52,11 @@ _FORBIDDEN_IN_BMP = re.compile("[" + _FORBIDDEN_BMP_RANGES + "]")
 _ASTRAL_NONCHARACTER_UTF8 = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 MAX_REPORTED_CHARS = 5
 # Every byte but those that are, or begin in UTF-8, a character that may be forbidden: the C0
-# controls but tab, line feed and carriage return, DEL, and the lead bytes C2 (U+0080–U+00BF:
-# the C1 controls), EF (U+F000–U+FFFF: the noncharacters U+FDD0–U+FDEF, U+FFFE and U+FFFF)
-# and F0–F4 (beyond the first plane). Surrogates are not valid UTF-8. Deleting these bytes
-# leaves nothing of a file that has none of them: most files, checked then in 3 µs instead
-# of the searches' 100 µs for 8 KB.
+# controls but tab, line feed and carriage return, DEL, and the lead bytes C2 (U+0080–U+00BF,
+# the C1 controls among them), EF (U+F000–U+FFFF: the noncharacters U+FDD0–U+FDEF, U+FFFE and
+# U+FFFF) and F0–F4 (beyond the first plane). Surrogates are not valid UTF-8. Deleting these
+# bytes leaves nothing of a file that has none of them: most files, checked then in 3 µs
+# instead of the searches' 100 µs for 8 KB.
 _CLEAN_BYTES = bytes(byte for byte in range(256)
                      if not ((byte < 0x20 and byte not in b"\t\n\r") or byte == 0x7F
                              or byte in (0xC2, 0xEF) or 0xF0 <= byte <= 0xF4))
