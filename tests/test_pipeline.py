@@ -453,7 +453,7 @@ def test_the_main_process_runs_the_first_tasks_while_the_pool_starts(
     worker runs (here its set-up takes 0.4 s); the pool gets the rest. Each task runs once,
     and the results come in task order."""
     sent = sent_to_pool(monkeypatch)
-    tasks = [0.002] * 1000  # 2 s in all: more than the main process has time for
+    tasks = [0.001] * 3000  # 3 s in all: more than the main process has time for
     results = list(workers.run_tasks(time.sleep, iter(tasks), count=len(tasks), jobs=2,
                                      initializer=time.sleep, initargs=(0.4,), helped=True))
     assert results == [None] * len(tasks)
