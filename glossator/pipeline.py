@@ -337,10 +337,11 @@ class _Build:
         return DocumentSummary.from_record(data)
 
     def _run_loads(self, tasks: list[tuple[LoadTask, bool]]) -> None:
-        """The loads, in a pool when there are many. A document the cache does not know is
-        loaded whatever its key: its files are hashed as its task is handed to the pool, in
-        the time the main process would spend waiting for the workers (a cold build's
-        10,000 hashes at N = 5,000 came before the first load)."""
+        """The loads, in a pool when there are many, the main process loading the first ones
+        itself while the pool starts (``run_tasks(helped=True)``). A document the cache does
+        not know is loaded whatever its key: its files are hashed as its task is taken, by
+        the main process or for the pool, not all before the first load (10,000 hashes at
+        N = 5,000)."""
         def handed() -> Iterator[LoadTask]:
             for task, to_hash in tasks:
                 if to_hash:
