@@ -488,6 +488,19 @@ def test_a_worker_sets_its_objects_aside_from_garbage_collection_after_its_set_u
     assert serial == [frozen] * 3 and gc.get_freeze_count() == frozen
 
 
+def test_a_worker_collects_its_youngest_objects_less_often() -> None:
+    """A worker's youngest generation is collected after ``WORKER_GC_THRESHOLD``
+    allocations, not Python's 700; the main process keeps its own thresholds."""
+    threshold = gc.get_threshold()
+    in_pool = list(workers.run_tasks(operator.call, [gc.get_threshold] * 40, jobs=2,
+                                     initializer=int, initargs=()))
+    assert workers.WORKER_GC_THRESHOLD > threshold[0]
+    assert set(in_pool) == {(workers.WORKER_GC_THRESHOLD, *threshold[1:])}
+    serial = list(workers.run_tasks(operator.call, [gc.get_threshold] * 3, jobs=1,
+                                    initializer=int, initargs=()))
+    assert serial == [threshold] * 3 and gc.get_threshold() == threshold
+
+
 def test_a_batch_is_never_so_large_that_a_worker_goes_without(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sent = sent_to_pool(monkeypatch)
