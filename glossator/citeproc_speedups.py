@@ -36,6 +36,11 @@ term, a value, a label). Where the item has none of them, citeproc-py would rend
 only to drop it (it raises ``VariableError`` or returns ``None``, and changes no state); about
 a third of the ``cs:text`` renders of an entry are skipped so.
 
+A ``cs:text``, ``cs:group`` or ``cs:names`` is rendered in one call that skips the steps known
+to change nothing for it (and reads the item's language only for a text case). Where two
+strings are joined, ``normalize_seam`` reads the characters at the seam from their segments,
+not from the two strings made whole (which made an entry's text again at every seam).
+
 ``tests/test_citeproc_speedups.py`` renders a corpus of items, and runs of generated items of
 many shapes, in several styles with and without the patch and compares the output byte for
 byte.
@@ -46,8 +51,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import citeproc.string
 from citeproc import model, source
-from citeproc.string import join
+from citeproc.string import SEAM_PUNCTUATION, MixedString, String, _strip_first_char, join
 
 _ORIGINALS: dict[tuple[type, str], Callable] = {}
 _XPATH_CACHE: dict[tuple[Any, str], list[Any]] = {}
@@ -78,14 +84,59 @@ def _classes_defining(name: str) -> list[type]:
             if isinstance(cls, type) and name in vars(cls)]
 
 
-def _reference(self: Any) -> Any:
-    """``CitationItem.reference``, looked up once per item instead of on every variable."""
-    try:
-        return object.__getattribute__(self, "_glossator_reference")
-    except AttributeError:
-        found = self.bibliography.source[self.key]
-        object.__setattr__(self, "_glossator_reference", found)
+class _Reference:
+    """``CitationItem.reference``, looked up once per item instead of on every variable: the
+    first lookup keeps the reference in the item's ``__dict__``, where the next ones find it
+    (a descriptor without ``__set__`` gives way to it)."""
+
+    def __get__(self, item: Any, owner: type | None = None) -> Any:
+        if item is None:
+            return self
+        found = item.bibliography.source[item.key]
+        item.__dict__["reference"] = found
         return found
+
+
+_reference = _Reference()
+
+
+# --- string seams, from the characters at the seam ---------------------------------------------
+# ``normalize_seam(left, other)`` compares the last character of ``left`` with the first of
+# ``other``, and found them as ``str(left)[-1]`` and ``str(other)[0]``: a mixed string made
+# whole for one character, again at every seam of a join, which makes the entry's text over
+# and over. Here the two characters are read from the strings' segments.
+
+def _last_char(value: Any) -> str:
+    """``str(value)[-1:]``, from its segments."""
+    if isinstance(value, MixedString):
+        for segment in reversed(value):
+            char = _last_char(segment)
+            if char:
+                return char
+        return ""
+    return (value if isinstance(value, str) else str(value))[-1:]
+
+
+def _first_char(value: Any) -> str:
+    """``str(value)[:1]``, from its segments."""
+    if isinstance(value, MixedString):
+        for segment in value:
+            char = _first_char(segment)
+            if char:
+                return char
+        return ""
+    return (value if isinstance(value, str) else str(value))[:1]
+
+
+def _normalize_seam(left: Any, other: Any) -> Any:
+    """``citeproc.string.normalize_seam``: ``other`` without its first character where it
+    would double a space or a punctuation mark at the seam."""
+    last, first = _last_char(left), _first_char(other)
+    if not last or not first:
+        return other
+    if last == first and (first == " " or first in SEAM_PUNCTUATION):
+        return _strip_first_char(other)
+    return other
 
 
 # --- cs:choose: the branch taken, by the item values its conditions read ------------------------
@@ -110,7 +161,7 @@ def _plan(choose: Any) -> tuple | None:
         dates += [v.replace("-", "_") for v in attrib.get("is-uncertain-date", "").split()]
     if "locator" in present:
         return None
-    return (type_test, tuple(dict.fromkeys(present)), tuple(dict.fromkeys(numeric)),
+    return (type_test, frozenset(present), tuple(dict.fromkeys(numeric)),
             tuple(dict.fromkeys(dates)))
 
 
@@ -118,10 +169,10 @@ def _condition_inputs(plan: tuple, reference: Any) -> tuple:
     type_test, present, numeric, dates = plan
     values = dict.get
     return (values(reference, "type") if type_test else None,
-            tuple(name in reference for name in present),
+            present.intersection(reference),  # which of the tested variables it has
             tuple(str(values(reference, name)) if name in reference else _NONE
-                  for name in numeric),
-            tuple(_circa(reference, name) for name in dates))
+                  for name in numeric) if numeric else (),
+            tuple(_circa(reference, name) for name in dates) if dates else ())
 
 
 def _circa(reference: Any, name: str) -> Any:
@@ -419,6 +470,72 @@ def _strip_periods(self: Any, string: Any) -> Any:
     return _ORIGINALS[(model.StrippedPeriods, "strip_periods")](self, string)
 
 
+# --- cs:text in one call --------------------------------------------------------------------
+# ``Text.render`` calls ``process`` (which reads the item's language on every call) and
+# ``markup``, which passes the text through the five steps above. Here the steps known to
+# change nothing for this element are not called, and the language is read only for a step
+# that uses it (the text case). A step not yet worked out for the element is called, which
+# works it out as above (and fails as citeproc-py fails, where a locale lacks an option).
+
+_TEXT_KIND: dict[Any, str] = {}
+
+
+def _text_kind(element: Any) -> str:
+    attrib = element.attrib
+    for kind in ("variable", "macro", "term", "value"):  # the order of ``Text.process``
+        if kind in attrib:
+            return kind
+    return ""
+
+
+def _text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    kind = _TEXT_KIND.get(self)
+    if kind is None:
+        kind = _TEXT_KIND[self] = _text_kind(self)
+    if context is None:
+        context = self
+    if kind == "variable":
+        text = self._variable(item, context)
+    elif kind == "macro":
+        text = self.get_macro(self.get("macro")).render(item, context)
+    elif kind == "term":
+        text = self._term(item)
+    elif kind == "value":
+        text = String(self.preformat(self.get("value")))
+    else:  # none of them: citeproc-py fails as it fails
+        return _ORIGINALS[(model.Text, "render")](self, item, context, **kwargs)
+    if not text:
+        return None
+    if _STRIPPED.get(self) is not False:
+        text = self.strip_periods(text)
+    if _CASED.get(self) is not False:
+        try:
+            language = item.reference.language[:2]
+        except source.VariableError:
+            language = self.get_root().get("default-locale", "en")[:2]
+        text = self.case(text, language)
+    if _FORMAT_STEPS.get(self) != () or isinstance(text, (int, float)):
+        text = self.format(text)
+    if _QUOTED.get(self) is not False:
+        text = self.quote(text)
+    if _AFFIXED.get(self) is not False:
+        text = self.wrap(text)
+    return text
+
+
+def _render_formatted(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``render`` of a group or names element (``markup``: ``wrap(format(text))``), with the
+    steps known to change nothing for the element not called."""
+    text = self.process(*args, **kwargs)
+    if not text:
+        return None
+    if _FORMAT_STEPS.get(self) != () or isinstance(text, (int, float)):
+        text = self.format(text)
+    if _AFFIXED.get(self) is not False:
+        text = self.wrap(text)
+    return text
+
+
 def _get_macro(self: Any, name: str) -> Any:
     key = (_get_root(self), name)
     macro = _MACROS.get(key)
@@ -483,7 +600,10 @@ def apply() -> None:
     base.xpath_search = _xpath_search
     item = source.CitationItem
     _ORIGINALS[(item, "reference")] = vars(item)["reference"]
-    item.reference = property(_reference)
+    item.reference = _reference
+    for module in (citeproc.string, model):  # (model imported its own name for it)
+        _ORIGINALS[(module, "normalize_seam")] = vars(module)["normalize_seam"]
+        module.normalize_seam = _normalize_seam
     for cls, name, replacement in ((model.Choose, "render", _choose_render),
                                    (base, "get_root", _get_root),
                                    (model.SomewhatObjectifiedElement, "__getattr__", _child),
@@ -499,8 +619,12 @@ def apply() -> None:
                                    (model.Group, "process", _group_process),
                                    (base, "get_term", _get_term),
                                    (model.Term, "single", property(_single)),
-                                   (model.Name, "get_option", _name_get_option)):
-        _ORIGINALS[(cls, name)] = vars(cls)[name]
+                                   (model.Name, "get_option", _name_get_option),
+                                   (model.Text, "render", _text_render),
+                                   (model.Group, "render", _render_formatted),
+                                   (model.Names, "render", _render_formatted)):
+        # (group and names inherit ``render``: restored, the inherited one is set on them)
+        _ORIGINALS[(cls, name)] = vars(cls)[name] if name in vars(cls) else getattr(cls, name)
         setattr(cls, name, replacement)
     for cls in _classes_defining("calls_variable"):
         original = vars(cls)["calls_variable"]
@@ -517,5 +641,5 @@ def restore() -> None:
     _CALLS_VARIABLE_CACHE.clear()
     for cache in (_BRANCH_CACHE, _CHOOSE_PLAN, _READS, _CHILDREN, _ROOT_CACHE, _CHILD_CACHE,
                   _LOCALE_OPTION_CACHE, _FORMAT_STEPS, _AFFIXED, _QUOTED, _CASED, _STRIPPED,
-                  _MACROS, _TERMS, _SINGLE, _NAME_OPTIONS):
+                  _MACROS, _TERMS, _SINGLE, _NAME_OPTIONS, _TEXT_KIND):
         cache.clear()

@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from citeproc import model, source
+from citeproc import string as string_module
+from citeproc.formatter import html as html_formatter
+from citeproc.string import MixedString, NoCase, String
 from lxml import etree
 
 from glossator import citeproc_speedups
@@ -50,11 +53,11 @@ def test_the_speedups_can_be_removed_and_applied_again(renderer):
     patched = model.CitationStylesElement.xpath_search
     citeproc_speedups.restore()
     assert model.CitationStylesElement.xpath_search is not patched
-    assert vars(source.CitationItem)["reference"].fget is not citeproc_speedups._reference
+    assert vars(source.CitationItem)["reference"] is not citeproc_speedups._reference
     citeproc_speedups.apply()
     citeproc_speedups.apply()  # idempotent
     assert model.CitationStylesElement.xpath_search is patched
-    assert vars(source.CitationItem)["reference"].fget is citeproc_speedups._reference
+    assert vars(source.CitationItem)["reference"] is citeproc_speedups._reference
 
 
 def count_xpath(renderer: CitationRenderer, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -124,7 +127,8 @@ optional = {
 shapes = st.fixed_dictionaries(
     {"type": st.sampled_from(["webpage", "book", "article-journal", "chapter", "report",
                               "legal_case", "speech", "article-newspaper"]),
-     "title": st.sampled_from(["A joint statement", "Who are we?", "The “free” press"])},
+     "title": st.sampled_from(["A joint statement", "Who are we?", "The “free” press",
+                               "Papers of the U.S.", "A title, ", " spaced  "])},
     optional={k: v for k, v in optional.items()})
 
 
@@ -148,6 +152,28 @@ def test_items_of_many_shapes_render_as_without_the_speedups(shaped):
     finally:
         citeproc_speedups.apply()
     assert fast == slow
+
+
+# --- string seams --------------------------------------------------------------------------
+
+pieces = st.sampled_from(["", " ", ".", ",", "a", "a.", ". ", "?", "  ", "a b ", " .a"])
+segments = st.builds(lambda cls, text: cls(text), st.sampled_from(
+    [String, NoCase, html_formatter.Italic, str]), pieces)
+mixed = st.recursive(segments, lambda inner: st.lists(inner, max_size=4).map(MixedString),
+                     max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed, mixed)
+def test_a_seam_is_normalised_as_citeproc_py_normalises_it(left, other):
+    """From the characters at the seam, read from the segments, rather than from the two
+    strings made whole: the same result, of the same structure."""
+    citeproc_speedups.apply()
+    assert string_module.normalize_seam is citeproc_speedups._normalize_seam
+    assert model.normalize_seam is citeproc_speedups._normalize_seam
+    slow = citeproc_speedups._ORIGINALS[(string_module, "normalize_seam")](left, other)
+    fast = citeproc_speedups._normalize_seam(left, other)
+    assert (type(fast), repr(fast), str(fast)) == (type(slow), repr(slow), str(slow))
 
 
 def test_stripped_periods_render_as_without_the_speedups():
