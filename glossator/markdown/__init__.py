@@ -2,7 +2,8 @@
 
 The rules run in this order on a source body (``render_source``):
 
-1. parse (CommonMark + tables, raw HTML as text unless ``unsafe_html``);
+1. parse (CommonMark + tables, raw HTML as text unless ``unsafe_html``; a text of plain
+   paragraphs without the block parser, ``plain_blocks.py``);
 2. safety checks: forbidden link schemes are errors, raw HTML shown as text is a warning;
 3. paragraph numbers ``p<N>``;
 4. anchor text, then every note anchored to exactly one passage;
@@ -22,7 +23,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
-from . import link_urls, paragraph_ends, soft_breaks, source_lines
+from . import link_urls, paragraph_ends, plain_blocks, soft_breaks, source_lines
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -72,7 +73,7 @@ def render_source(md: MarkdownIt, body: str, notes: list[Note], *, where: Where,
                   note_html: Callable[[Span], str], diags: Diagnostics,
                   unsafe_html: bool = False) -> RenderedSource:
     env: dict = {}
-    tokens = md.parse(body, env)
+    tokens = plain_blocks.parse(md, body, env)
     check_tokens(tokens, where, diags, unsafe_html=unsafe_html)
     paragraphs = number_blocks(tokens)
     anchor = build_anchor_text(tokens)
@@ -90,7 +91,7 @@ def render_fragment(md: MarkdownIt, text: str, *, where: Where, glossary: Glossa
                     diags: Diagnostics, unsafe_html: bool = False) -> str:
     """An introduction, a note or a definition: Markdown with glossary links, no anchoring."""
     env: dict = {}
-    tokens = md.parse(text, env)
+    tokens = plain_blocks.parse(md, text, env)
     check_tokens(tokens, where, diags, unsafe_html=unsafe_html)
     anchor = build_anchor_text(tokens)
     links = _links(tokens, anchor, glossary) if glossary else []
