@@ -15,12 +15,13 @@ has no tab and each of its lines is blank (spaces only) or starts with a letter,
 quotation mark or an opening parenthesis, it makes the paragraphs' block tokens itself, as
 markdown-it-py's ``paragraph`` rule makes them, and runs the other core rules as they are
 (the inline parse among them). Any other text, or a parser whose block rules are not the
-known ones, is parsed by ``md.parse``. ``tests/test_plain_blocks.py`` compares the tokens with
-``md.parse``'s on generated texts.
+known ones (when it first parses), is parsed by ``md.parse``. ``tests/test_plain_blocks.py``
+compares the tokens with ``md.parse``'s on generated texts.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -39,7 +40,8 @@ KNOWN_BLOCK_RULES = frozenset({"table", "code", "fence", "blockquote", "hr", "li
 OPENING = frozenset("\"'(“‘«")
 # the paragraph rule's trim (markdown-it-py 4: the CommonMark whitespace; 3: str.strip)
 _trim = getattr(utils, "mdTrim", str.strip)
-_APPLIES: dict[int, bool] = {}  # id(md) -> whether its rules are the known ones
+# parser -> whether its rules are the known ones (worked out on its first parse)
+_APPLIES: weakref.WeakKeyDictionary[MarkdownIt, bool] = weakref.WeakKeyDictionary()
 
 
 def parse(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token]:
@@ -58,7 +60,7 @@ def parse(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token]:
 
 
 def _applies(md: MarkdownIt) -> bool:
-    applies = _APPLIES.get(id(md))
+    applies = _APPLIES.get(md)
     if applies is None:
         block = md.block.ruler
         active = set(block.get_active_rules())
@@ -69,7 +71,7 @@ def _applies(md: MarkdownIt) -> bool:
                    and md.options.maxNesting > 0
                    and normalize_rule in core and block_rule in core
                    and core.index(normalize_rule) < core.index(block_rule))
-        _APPLIES[id(md)] = applies
+        _APPLIES[md] = applies
     return applies
 
 
