@@ -6,6 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import block as block_rule
+
 from glossator.markdown import make_markdown, plain_blocks
 
 from test_paragraph_ends import STARTS
@@ -29,40 +32,52 @@ def parsed(tokens: list) -> list[dict]:
     return [t.as_dict() for t in tokens]
 
 
+def with_the_block_parser(unsafe_html: bool = False) -> MarkdownIt:
+    """Glossator's parser with markdown-it-py's own core rule ``block``."""
+    md = make_markdown(unsafe_html=unsafe_html)
+    md.core.ruler.at(plain_blocks.RULE_NAME, block_rule)
+    return md
+
+
 @SETTINGS
 @given(texts, st.booleans())
-def test_tokens_and_env_are_those_of_md_parse(text, unsafe_html):
-    md = make_markdown(unsafe_html=unsafe_html)
+def test_tokens_and_env_are_those_of_the_block_parser(text, unsafe_html):
     env_fast: dict = {}
     env_slow: dict = {}
-    assert parsed(plain_blocks.parse(md, text, env_fast)) == parsed(md.parse(text, env_slow))
+    fast = make_markdown(unsafe_html=unsafe_html).parse(text, env_fast)
+    assert parsed(fast) == parsed(with_the_block_parser(unsafe_html).parse(text, env_slow))
     assert env_fast == env_slow
 
 
-def test_plain_paragraphs_take_the_short_way_and_others_do_not(monkeypatch):
-    """Where the text is plain the block parser is not called (its tokens come from
-    plain_blocks); where a line could start a block, it is."""
-    md = make_markdown()
-    calls = []
+def block_parses(md: MarkdownIt, monkeypatch) -> list:
+    """The block parser's runs from now on."""
+    calls: list = []
     parse = md.block.parse
     monkeypatch.setattr(md.block, "parse", lambda *args: calls.append(1) or parse(*args))
+    return calls
+
+
+def test_plain_paragraphs_take_the_short_way_and_others_do_not(monkeypatch):
+    """Where the text is plain the block parser is not run (the tokens come from
+    plain_blocks); where a line could start a block, it is."""
+    md = make_markdown()
+    calls = block_parses(md, monkeypatch)
     plain = "The statement was read\naloud; “twice”.\n\n  \n(Then) it was signed.\n"
-    assert parsed(plain_blocks.parse(md, plain, {})) == parsed(md.parse(plain, {}))
-    assert len(calls) == 1  # md.parse's, not plain_blocks'
-    blocks = [t.type for t in plain_blocks.parse(md, plain, {})]
-    assert blocks.count("paragraph_open") == 2
+    tokens = md.parse(plain, {})
+    assert calls == []
+    assert parsed(tokens) == parsed(with_the_block_parser().parse(plain, {}))
+    assert [t.type for t in tokens].count("paragraph_open") == 2
     for text in ["- a list", "Text\n- a list", "Text\n  indented", "1. one", "Text\n===",
                  "Text\n\ttab", "> quote", "[ref]: /url"]:
         calls.clear()
-        plain_blocks.parse(md, text, {})
+        md.parse(text, {})
         assert calls == [1], text
 
 
-def test_a_parser_with_other_block_rules_is_left_to_md_parse(monkeypatch):
-    md = make_markdown()
+def test_a_parser_with_other_block_rules_keeps_the_block_parser(monkeypatch):
+    md = MarkdownIt("commonmark")
     md.block.ruler.before("paragraph", "custom", lambda state, start, end, silent: False)
-    calls = []
-    parse = md.block.parse
-    monkeypatch.setattr(md.block, "parse", lambda *args: calls.append(1) or parse(*args))
-    plain_blocks.parse(md, "Plain text.", {})
+    assert plain_blocks.install(md) is False
+    calls = block_parses(md, monkeypatch)
+    md.parse("Plain text.", {})
     assert calls == [1]

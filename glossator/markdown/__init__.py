@@ -42,6 +42,7 @@ def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
     if not unsafe_html:  # they would return at once (raw HTML is text), block after block
         md.disable(["html_block", "html_inline"])
     paragraph_ends.install(md)
+    plain_blocks.install(md)
     soft_breaks.install(md)
     source_lines.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
@@ -73,7 +74,7 @@ def render_source(md: MarkdownIt, body: str, notes: list[Note], *, where: Where,
                   note_html: Callable[[Span], str], diags: Diagnostics,
                   unsafe_html: bool = False) -> RenderedSource:
     env: dict = {}
-    tokens = plain_blocks.parse(md, body, env)
+    tokens = md.parse(body, env)
     check_tokens(tokens, where, diags, unsafe_html=unsafe_html)
     paragraphs = number_blocks(tokens)
     anchor = build_anchor_text(tokens)
@@ -91,7 +92,7 @@ def render_fragment(md: MarkdownIt, text: str, *, where: Where, glossary: Glossa
                     diags: Diagnostics, unsafe_html: bool = False) -> str:
     """An introduction, a note or a definition: Markdown with glossary links, no anchoring."""
     env: dict = {}
-    tokens = plain_blocks.parse(md, text, env)
+    tokens = md.parse(text, env)
     check_tokens(tokens, where, diags, unsafe_html=unsafe_html)
     anchor = build_anchor_text(tokens)
     links = _links(tokens, anchor, glossary) if glossary else []

@@ -10,19 +10,16 @@ thematic break, a fence, an HTML block or a reference definition each starts wit
 setext underline or a table's delimiter row is a line of marks, and indented code needs
 spaces.
 
-:func:`parse` gives the tokens ``md.parse`` gives. Where, once ``normalize`` has run, the text
-has no tab and each of its lines is blank (spaces only) or starts with a letter, an opening
-quotation mark or an opening parenthesis, it makes the paragraphs' block tokens itself, as
-markdown-it-py's ``paragraph`` rule makes them, and runs the other core rules as they are
-(the inline parse among them). Any other text, or a parser whose block rules are not the
-known ones (when it first parses), is parsed by ``md.parse``. ``tests/test_plain_blocks.py``
-compares the tokens with ``md.parse``'s on generated texts.
+:func:`install` puts one core rule in place of ``block`` (which runs the block parser):
+where, once ``normalize`` has run, the text has no tab and each of its lines is blank (spaces
+only) or starts with a letter, an opening quotation mark or an opening parenthesis, it makes
+the paragraphs' block tokens itself, as markdown-it-py's ``paragraph`` rule makes them; any
+other text goes to the block parser. It is installed only on a parser whose block rules are
+the known ones (checked when it is installed). ``tests/test_plain_blocks.py`` compares the
+tokens and the env with those of the block parser on generated texts.
 """
 
 from __future__ import annotations
-
-import weakref
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common import utils
@@ -40,39 +37,39 @@ KNOWN_BLOCK_RULES = frozenset({"table", "code", "fence", "blockquote", "hr", "li
 OPENING = frozenset("\"'(“‘«")
 # the paragraph rule's trim (markdown-it-py 4: the CommonMark whitespace; 3: str.strip)
 _trim = getattr(utils, "mdTrim", str.strip)
-# parser -> whether its rules are the known ones (worked out on its first parse)
-_APPLIES: weakref.WeakKeyDictionary[MarkdownIt, bool] = weakref.WeakKeyDictionary()
+RULE_NAME = "block"
 
 
-def parse(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token]:
-    """``md.parse(text, env)``, without the block parser where the text is plain paragraphs."""
-    if not _applies(md):
-        return md.parse(text, env)
-    state = StateCore(text, md, env)
-    for rule in md.core.ruler.getRules(""):
-        if rule is block_rule and not state.inlineMode:
-            paragraphs = _paragraphs(state.src)
-            if paragraphs is not None:
-                _push_paragraphs(state, paragraphs)
-                continue
-        rule(state)
-    return state.tokens
+def install(md: MarkdownIt) -> bool:
+    """Use :func:`block` as ``md``'s core rule ``block``; False (and ``md`` unchanged) where a
+    block rule is not one of the known ones, ``paragraph`` is not markdown-it-py's own, or
+    ``normalize`` does not run first."""
+    ruler = md.block.ruler
+    active = set(ruler.get_active_rules())
+    rules = {r.name: r.fn for r in ruler.__rules__}
+    core = [r.fn for r in md.core.ruler.__rules__ if r.enabled]
+    if not (active <= KNOWN_BLOCK_RULES and "paragraph" in active
+            and rules["paragraph"] is paragraph_rule and md.options.maxNesting > 0
+            and normalize_rule in core and block_rule in core
+            and core.index(normalize_rule) < core.index(block_rule)):
+        return False
+    md.core.ruler.at(RULE_NAME, block)
+    return True
 
 
-def _applies(md: MarkdownIt) -> bool:
-    applies = _APPLIES.get(md)
-    if applies is None:
-        block = md.block.ruler
-        active = set(block.get_active_rules())
-        rules = {r.name: r.fn for r in block.__rules__}
-        core = md.core.ruler.getRules("")
-        applies = (active <= KNOWN_BLOCK_RULES and "paragraph" in active
-                   and rules["paragraph"] is paragraph_rule
-                   and md.options.maxNesting > 0
-                   and normalize_rule in core and block_rule in core
-                   and core.index(normalize_rule) < core.index(block_rule))
-        _APPLIES[md] = applies
-    return applies
+def block(state: StateCore) -> None:
+    """markdown-it-py's core rule ``block``, without the block parser for plain paragraphs."""
+    paragraphs = None if state.inlineMode else _paragraphs(state.src)
+    if paragraphs is None:
+        block_rule(state)
+        return
+    tokens, src = state.tokens, state.src
+    for first_line, next_line, begin, end in paragraphs:  # as the ``paragraph`` rule makes them
+        opening = Token("paragraph_open", "p", 1, map=[first_line, next_line], block=True)
+        inline = Token("inline", "", 0, map=[first_line, next_line], level=1, block=True,
+                       content=_trim(src[begin:end]), children=[])
+        closing = Token("paragraph_close", "p", -1, block=True)
+        tokens += (opening, inline, closing)
 
 
 def _paragraphs(src: str) -> list[tuple[int, int, int, int]] | None:
@@ -109,13 +106,3 @@ def _paragraphs(src: str) -> list[tuple[int, int, int, int]] | None:
         found.append((first_line, line, begin, end_of_text))
     return found
 
-
-def _push_paragraphs(state: StateCore, paragraphs: list[tuple[int, int, int, int]]) -> None:
-    """The tokens of markdown-it-py's ``paragraph`` rule, one paragraph after the other."""
-    tokens, src = state.tokens, state.src
-    for first_line, next_line, begin, end in paragraphs:
-        opening = Token("paragraph_open", "p", 1, map=[first_line, next_line], block=True)
-        inline = Token("inline", "", 0, map=[first_line, next_line], level=1, block=True,
-                       content=_trim(src[begin:end]), children=[])
-        closing = Token("paragraph_close", "p", -1, block=True)
-        tokens += (opening, inline, closing)
