@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 
 from ..errors import Diagnostics
 from ..models import Note
-from . import link_urls, paragraph_ends, plain_blocks, soft_breaks, source_lines
+from . import link_urls, paragraph_ends, plain_blocks, plain_inline, soft_breaks, source_lines
 from .anchors import Span, anchor_notes
 from .anchortext import AnchorText, build_anchor_text
 from .blocks import number_blocks, place_notes
@@ -47,6 +47,7 @@ def make_markdown(*, unsafe_html: bool = False) -> MarkdownIt:
     source_lines.install(md)
     md.validateLink = lambda url: True  # Glossator's own, stricter check reports bad links
     link_urls.install(md)
+    plain_inline.install(md)  # after soft_breaks: it checks the newline rule is that one
     install_rules(md)
     return md
 

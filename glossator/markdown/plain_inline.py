@@ -1,0 +1,72 @@
+"""Plain inline text without the inline parser: the same tokens, for less.
+
+Each paragraph, heading and table cell is an ``inline`` token whose text markdown-it-py's
+inline parser reads: it makes a state, runs its rules from one mark to the next (with
+Glossator's ``newline`` rule, :mod:`soft_breaks`, at each line break), makes a text token per
+line, and then its post-processing rules join them again. Most notes and many of a body's
+short blocks (headings, list items) are running text in which none of the inline rules can
+apply, and then all of that makes one text token holding the text as it is.
+
+Each inline rule of the parser acts only at its own characters: a backslash escape, a code
+span, emphasis, a link, an image (``![``), an autolink or raw HTML, and a character reference
+start at ``\\``, a backtick, ``*`` or ``_``, ``[``, ``<`` and ``&``. At any other character
+the rules leave the text as it is, and a line break keeps the text as it is too, unless a space
+ends the line (one is dropped, two make a hard break) or the next line is indented (the
+indentation is skipped).
+
+:func:`install` puts one core rule in place of ``inline``: an inline token whose text has
+none of those characters, no space before a line break and no space or tab after one gets
+one text token with its text; any other goes to the inline parser. It is installed only on a
+parser whose inline rules and post-processing rules are the known ones and whose ``newline``
+rule is Glossator's (checked when it is installed). ``tests/test_plain_inline.py`` compares
+the tokens and the env with those of the inline parser on generated texts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import inline as inline_rule
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.token import Token
+
+from . import soft_breaks
+
+# the inline rules, and the rules run after them, whose characters are known (see above)
+KNOWN_INLINE_RULES = frozenset({"text", "newline", "escape", "backticks", "emphasis", "link",
+                                "image", "autolink", "entity", "html_inline"})
+KNOWN_POST_RULES = frozenset({"balance_pairs", "emphasis", "fragments_join"})
+# where an inline rule may act, or a line break changes the text around it
+NOT_PLAIN = re.compile(r"[\\`*_\[<&]| \n|\n[ \t]")
+RULE_NAME = "inline"
+
+
+def install(md: MarkdownIt) -> bool:
+    """Use :func:`inline` as ``md``'s core rule ``inline``; False (and ``md`` unchanged) where
+    an inline or post-processing rule is not one of the known ones, the ``newline`` rule is
+    not Glossator's, or markdown-it-py's core rule ``inline`` is not there."""
+    rules = {r.name: r.fn for r in md.inline.ruler.__rules__ if r.enabled}
+    post = set(md.inline.ruler2.get_active_rules())
+    core = [r.fn for r in md.core.ruler.__rules__ if r.enabled]
+    if not (set(rules) <= KNOWN_INLINE_RULES and post <= KNOWN_POST_RULES
+            and rules.get("newline") is soft_breaks.newline and "text" in rules
+            and inline_rule in core):
+        return False
+    md.core.ruler.at(RULE_NAME, inline)
+    return True
+
+
+def inline(state: StateCore) -> None:
+    """markdown-it-py's core rule ``inline``, without the inline parser for plain text."""
+    parse = state.md.inline.parse
+    plain = NOT_PLAIN.search
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if content and not token.children and not plain(content):
+                token.children.append(Token("text", "", 0, content=content))
+            else:
+                parse(content, state.md, state.env, token.children)
