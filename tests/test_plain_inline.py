@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import inline as inline_rule
+from markdown_it.rules_inline import text as text_rule
 
 from glossator.markdown import make_markdown, plain_inline, soft_breaks
 
@@ -37,9 +38,11 @@ def parsed(tokens: list) -> list[dict]:
 
 
 def with_the_inline_parser(unsafe_html: bool = False) -> MarkdownIt:
-    """Glossator's parser with markdown-it-py's own core rule ``inline``."""
+    """Glossator's parser with markdown-it-py's own core rule ``inline`` and inline rule
+    ``text``."""
     md = make_markdown(unsafe_html=unsafe_html)
     md.core.ruler.at(plain_inline.RULE_NAME, inline_rule)
+    md.inline.ruler.at(plain_inline.TEXT_RULE_NAME, text_rule)
     return md
 
 
