@@ -15,6 +15,12 @@ plugin's) leaves the parser as it is. ``tests/test_paragraph_ends.py`` compares 
 with those of the parser left as it is, on generated documents.
 
 On the benchmark's bodies and notes, parsing took 15-20 % less time (docs/performance.md).
+
+``lheading``, the setext heading rule, is asked at the first line of every paragraph, before
+``paragraph``, and reads the paragraph's lines one by one (asking the terminators about each)
+for an underline of ``=`` or ``-``. :func:`install` also puts :func:`lheading` in its place:
+where no line before the next blank one starts with either character, it returns at once what
+``lheading`` returns (and leaves the state as ``lheading`` leaves it); otherwise it asks it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import lheading as lheading_rule
 
 # The characters (after a line's indentation) each rule that may interrupt a paragraph needs
 # at the start of the line (each checks it before anything else, in markdown-it-py 3 and 4).
@@ -47,7 +54,28 @@ def install(md: MarkdownIt) -> bool:
     for rule in ending:
         ruler.at(rule.name, rule.fn, {"alt": [name for name in rule.alt if name != "paragraph"]})
     ruler.before("paragraph", RULE_NAME, _paragraph_end(by_start, table), {"alt": ["paragraph"]})
+    for rule in ruler.__rules__:
+        if rule.name == "lheading" and rule.fn is lheading_rule:
+            ruler.at(rule.name, lheading, {"alt": list(rule.alt)})
     return True
+
+
+def lheading(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it-py's ``lheading``, without reading the paragraph's lines (and asking the
+    terminators about each) where none of them can be an underline."""
+    if state.is_code_block(start_line):
+        return False
+    src, begins, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
+    line = start_line + 1
+    while line < end_line:
+        first = begins[line] + shifts[line]
+        if first >= ends[line]:  # an empty line: the paragraph ends before it
+            break
+        if src[first] in "-=":
+            return lheading_rule(state, start_line, end_line, silent)
+        line += 1
+    state.parentType = "paragraph"  # as lheading leaves it when it finds no underline
+    return False
 
 
 def _paragraph_end(by_start: list[tuple[str, BlockRule]], table: BlockRule | None) -> BlockRule:
