@@ -110,3 +110,24 @@ def test_raw_html_rules_are_off_only_when_raw_html_is_text():
     assert "html_inline" not in make_markdown().inline.ruler.get_active_rules()
     assert "html_block" in make_markdown(unsafe_html=True).block.ruler.get_active_rules()
     assert "html_inline" in make_markdown(unsafe_html=True).inline.ruler.get_active_rules()
+
+
+def test_lheading_reads_the_lines_only_where_one_may_be_an_underline(monkeypatch):
+    """markdown-it-py's lheading is asked only about paragraphs with a line that starts with
+    "=" or "-"; elsewhere the answer (no heading) and the state it leaves are the same."""
+    asked = []
+    original = paragraph_ends.lheading_rule
+    md = make_markdown()  # (installed where the rule is markdown-it-py's)
+
+    def counted(state, start, end, silent):
+        asked.append(start)
+        return original(state, start, end, silent)
+    monkeypatch.setattr(paragraph_ends, "lheading_rule", counted)
+    text = "Running text\nover two lines\n\nA heading\n===\n\nText\n- a list item\n"
+    assert tokens(md, text) == tokens(plain(False), text)
+    assert asked == [3, 6]  # the second and third paragraphs, not the first
+    state = md.block.State("Running text\nover two lines\n", md, {}, [])
+    assert paragraph_ends.lheading(state, 0, 2, False) is False
+    theirs = md.block.State("Running text\nover two lines\n", md, {}, [])
+    assert original(theirs, 0, 2, False) is False
+    assert state.parentType == theirs.parentType == "paragraph"
