@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 
 from glossator.markdown import make_markdown, paragraph_ends
 
@@ -126,8 +127,8 @@ def test_lheading_reads_the_lines_only_where_one_may_be_an_underline(monkeypatch
     text = "Running text\nover two lines\n\nA heading\n===\n\nText\n- a list item\n"
     assert tokens(md, text) == tokens(plain(False), text)
     assert asked == [3, 6]  # the second and third paragraphs, not the first
-    state = md.block.State("Running text\nover two lines\n", md, {}, [])
+    state = StateBlock("Running text\nover two lines\n", md, {}, [])
     assert paragraph_ends.lheading(state, 0, 2, False) is False
-    theirs = md.block.State("Running text\nover two lines\n", md, {}, [])
+    theirs = StateBlock("Running text\nover two lines\n", md, {}, [])
     assert original(theirs, 0, 2, False) is False
     assert state.parentType == theirs.parentType == "paragraph"
