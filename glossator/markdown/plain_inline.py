@@ -78,13 +78,13 @@ def install(md: MarkdownIt) -> bool:
 def inline(state: StateCore) -> None:
     """markdown-it-py's core rule ``inline``, without the inline parser for plain text."""
     parse = state.md.inline.parse
-    plain = NOT_PLAIN.search
+    rule_may_act = NOT_PLAIN.search
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
             content = token.content
-            if content and not token.children and not plain(content):
+            if content and not token.children and not rule_may_act(content):
                 token.children.append(Token("text", "", 0, content=content))
             else:
                 parse(content, state.md, state.env, token.children)
