@@ -361,3 +361,18 @@ def tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
     found = [t.as_dict() for t in md.parse(text, env)]
     return [{**t, "children": joined(t["children"])} if t["children"] else t
             for t in found], env
+
+
+def exact_tokens(md: MarkdownIt, text: str) -> tuple[list[dict], dict]:
+    """The tokens as dicts, exactly as the parser made them, and the env the parse filled:
+    what a parser's shortcut (``plain_blocks``, ``plain_inline``) must leave as they were."""
+    env: dict = {}
+    return [t.as_dict() for t in md.parse(text, env)], env
+
+
+def runs(owner: object, name: str, monkeypatch) -> list:
+    """One entry for each call of ``owner.name`` from now on (``md.block``, ``"parse"``)."""
+    calls: list = []
+    function = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *args: calls.append(1) or function(*args))
+    return calls

@@ -11,6 +11,7 @@ from markdown_it.rules_core import block as block_rule
 
 from glossator.markdown import make_markdown, plain_blocks
 
+from markdown_fixtures import exact_tokens, runs
 from test_paragraph_ends import STARTS
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,10 +29,6 @@ texts = (st.lists(lines, min_size=0, max_size=10).map("\n".join)
          | st.lists(lines, min_size=1, max_size=10).map(lambda ls: "\n".join(ls) + "\n"))
 
 
-def parsed(tokens: list) -> list[dict]:
-    return [t.as_dict() for t in tokens]
-
-
 def with_the_block_parser(unsafe_html: bool = False) -> MarkdownIt:
     """Glossator's parser with markdown-it-py's own core rule ``block``."""
     md = make_markdown(unsafe_html=unsafe_html)
@@ -42,30 +39,19 @@ def with_the_block_parser(unsafe_html: bool = False) -> MarkdownIt:
 @SETTINGS
 @given(texts, st.booleans())
 def test_tokens_and_env_are_those_of_the_block_parser(text, unsafe_html):
-    env_fast: dict = {}
-    env_slow: dict = {}
-    fast = make_markdown(unsafe_html=unsafe_html).parse(text, env_fast)
-    assert parsed(fast) == parsed(with_the_block_parser(unsafe_html).parse(text, env_slow))
-    assert env_fast == env_slow
-
-
-def block_parses(md: MarkdownIt, monkeypatch) -> list:
-    """The block parser's runs from now on."""
-    calls: list = []
-    parse = md.block.parse
-    monkeypatch.setattr(md.block, "parse", lambda *args: calls.append(1) or parse(*args))
-    return calls
+    assert (exact_tokens(make_markdown(unsafe_html=unsafe_html), text)
+            == exact_tokens(with_the_block_parser(unsafe_html), text))
 
 
 def test_plain_paragraphs_take_the_short_way_and_others_do_not(monkeypatch):
     """Where the text is plain the block parser is not run (the tokens come from
     plain_blocks); where a line could start a block, it is."""
     md = make_markdown()
-    calls = block_parses(md, monkeypatch)
+    calls = runs(md.block, "parse", monkeypatch)
     plain = "The statement was read\naloud; “twice”.\n\n  \n(Then) it was signed.\n"
     tokens = md.parse(plain, {})
     assert calls == []
-    assert parsed(tokens) == parsed(with_the_block_parser().parse(plain, {}))
+    assert exact_tokens(md, plain) == exact_tokens(with_the_block_parser(), plain)
     assert [t.type for t in tokens].count("paragraph_open") == 2
     for text in ["- a list", "Text\n- a list", "Text\n  indented", "1. one", "Text\n===",
                  "Text\n\ttab", "> quote", "[ref]: /url"]:
@@ -78,6 +64,6 @@ def test_a_parser_with_other_block_rules_keeps_the_block_parser(monkeypatch):
     md = MarkdownIt("commonmark")
     md.block.ruler.before("paragraph", "custom", lambda state, start, end, silent: False)
     assert plain_blocks.install(md) is False
-    calls = block_parses(md, monkeypatch)
+    calls = runs(md.block, "parse", monkeypatch)
     md.parse("Plain text.", {})
     assert calls == [1]

@@ -12,6 +12,7 @@ from markdown_it.rules_inline import text as text_rule
 
 from glossator.markdown import make_markdown, plain_inline, soft_breaks
 
+from markdown_fixtures import exact_tokens, runs
 from test_paragraph_ends import STARTS
 
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -33,10 +34,6 @@ texts = (st.lists(lines, min_size=0, max_size=8).map("\n".join)
          | st.lists(lines, min_size=1, max_size=8).map(lambda ls: "\n".join(ls) + "\n"))
 
 
-def parsed(tokens: list) -> list[dict]:
-    return [t.as_dict() for t in tokens]
-
-
 def with_the_inline_parser(unsafe_html: bool = False) -> MarkdownIt:
     """Glossator's parser with markdown-it-py's own core rule ``inline`` and inline rule
     ``text``."""
@@ -49,19 +46,8 @@ def with_the_inline_parser(unsafe_html: bool = False) -> MarkdownIt:
 @SETTINGS
 @given(texts, st.booleans())
 def test_tokens_and_env_are_those_of_the_inline_parser(text, unsafe_html):
-    env_fast: dict = {}
-    env_slow: dict = {}
-    fast = make_markdown(unsafe_html=unsafe_html).parse(text, env_fast)
-    assert parsed(fast) == parsed(with_the_inline_parser(unsafe_html).parse(text, env_slow))
-    assert env_fast == env_slow
-
-
-def inline_parses(md: MarkdownIt, monkeypatch) -> list:
-    """The inline parser's runs from now on."""
-    calls: list = []
-    parse = md.inline.parse
-    monkeypatch.setattr(md.inline, "parse", lambda *args: calls.append(1) or parse(*args))
-    return calls
+    assert (exact_tokens(make_markdown(unsafe_html=unsafe_html), text)
+            == exact_tokens(with_the_inline_parser(unsafe_html), text))
 
 
 def test_plain_text_takes_the_short_way_and_other_text_does_not(monkeypatch):
@@ -69,11 +55,11 @@ def test_plain_text_takes_the_short_way_and_other_text_does_not(monkeypatch):
     comes from plain_inline); where a rule could act, or a line break change the text, it
     is."""
     md = make_markdown()
-    calls = inline_parses(md, monkeypatch)
+    calls = runs(md.inline, "parse", monkeypatch)
     plain = "# A heading\n\nThe statement was read\naloud - twice: “so”.\n\n- an item\n"
     tokens = md.parse(plain, {})
     assert calls == []
-    assert parsed(tokens) == parsed(with_the_inline_parser().parse(plain, {}))
+    assert exact_tokens(md, plain) == exact_tokens(with_the_inline_parser(), plain)
     texts = [t.children[0].content for t in tokens if t.type == "inline"]
     assert texts == ["A heading", "The statement was read\naloud - twice: “so”.", "an item"]
     for text in ["*em*", "a_b", "`code`", "[link](/u)", "![i](i.png)", "<b>", "&amp;", "a\\b",
