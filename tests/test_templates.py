@@ -11,7 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossator.errors import Diagnostics
-from glossator.templates import Theme, _Environment
+from markupsafe import Markup, escape
+
+from glossator import templates
+from glossator.templates import Theme, _Environment, _escape
 
 
 def site_with_template(root: Path, text: str) -> Path:
@@ -81,3 +84,58 @@ def test_a_dict_item_named_like_a_dict_method_does_not_hide_the_method() -> None
     ours = _Environment(undefined=jinja2.StrictUndefined)
     template = ours.from_string("{{ d.title }} {{ d.items() | list | length }} {{ d.get('x') }}")
     assert template.render(d={"title": "T", "items": 5, "get": 6, "x": 7}) == "T 4 7"
+
+
+class Html:
+    """An object with ``__html__``, as markupsafe knows it."""
+
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+class Text(str):
+    """A str subclass: not one of the cases ``_escape`` takes on itself."""
+
+
+VALUES = st.one_of(st.text(), st.text().map(Markup), st.integers(), st.booleans(), st.none(),
+                   st.floats(allow_nan=False), st.text().map(Text), st.just(Html()))
+
+
+@given(VALUES)
+def test_escaping_is_markupsafes(value: object) -> None:
+    ours, theirs = _escape(value), escape(value)
+    assert ours == theirs
+    assert type(ours) is type(theirs) is Markup
+
+
+def test_templates_escape_text_without_markupsafes_own_calls(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output is escaped by ``_escape`` (markupsafe's ``escape`` only for what it does not
+    take on itself), in a template compiled now and in one read back compiled."""
+    calls: list[object] = []
+
+    def counted(value: object) -> Markup:
+        calls.append(value)
+        return escape(value)
+    monkeypatch.setattr(templates, "escape", counted)
+    root = site_with_template(tmp_path / "site",
+                              "{{ name }} {{ html }} {{ n }} {{ x }}|{{ name | safe }}\n")
+    context = {"name": "<Ada & Bob>", "html": Markup("<i>it</i>"), "n": 3, "x": 1.5}
+    for _ in range(2):  # compiled, then read back from the compiled templates' folder
+        theme = Theme(root, compiled_dir=tmp_path / "compiled")
+        assert theme.render("hello.html", context, Diagnostics()) == (
+            "&lt;Ada &amp; Bob&gt; <i>it</i> 3 1.5|<Ada & Bob>\n")
+        assert calls == [1.5]
+        calls.clear()
+    assert any((tmp_path / "compiled").iterdir())
+
+
+def test_a_templates_globals_are_the_environments_with_its_own_over_them() -> None:
+    environment = _Environment(undefined=jinja2.StrictUndefined)
+    environment.globals["site"] = "S"
+    template = environment.from_string("{{ site }} {{ own }} {{ range(2) | list }}",
+                                       globals={"own": "O"})
+    assert template.render() == "S O [0, 1]"
+    assert "own" not in environment.globals  # the environment's are not changed
+    shadowing = environment.from_string("{{ site }}", globals={"site": "mine"})
+    assert shadowing.render() == "mine"
