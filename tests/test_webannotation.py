@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator.citations import CitationRenderer
 from glossator.documents import DocumentRenderer, RenderedDocument
@@ -23,7 +25,7 @@ from glossator.markdown import make_markdown
 from glossator.markdown.glossary import GlossaryMatcher
 from glossator.models import Annotations, Note, PartialDate, Source
 from glossator.site import Site, load_site
-from glossator.webannotation import absolute_links, annotation_collection, selectors
+from glossator.webannotation import absolute_links, annotation_collection, resolved, selectors
 
 
 def require(name: str):
@@ -250,6 +252,19 @@ def test_absolute_links_resolve_escaped_relative_addresses():
     assert absolute_links(fragment, "https://e.org/ed/doc/") == (
         '<a href="https://e.org/ed/glossary/index.html#a&amp;b">x</a> <a href="">bad</a> '
         '<img src="https://e.org/ed/doc/i.png" alt=""> <a href="https://other.example/">o</a>')
+
+
+URL_PIECES = st.sampled_from(["a", "/", "..", ".", ":", "#", "?", ";", "@", "%20", " ", "\t",
+                               "\n", "\x00", "https:", "http:", "mailto:", "//h", "x=1", "é"])
+BASES = st.sampled_from(["https://e.org/ed/doc/", "https://e.org/ed/doc/?q=1#top",
+                         "https://e.org", "http://e.org/a/b;p", "file:///tmp/x/", ""])
+
+
+@settings(max_examples=1000)
+@given(BASES, st.lists(URL_PIECES, max_size=8).map("".join))
+def test_an_address_is_resolved_as_urljoin_resolves_it(base: str, url: str):
+    from urllib.parse import urljoin
+    assert resolved(base, url) == urljoin(base, url)
 
 
 def test_export_is_json_and_stable(example):
