@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,10 +24,13 @@ from glossator.markdown.anchors import MAX_LISTED, anchor_notes, closest_passage
 from glossator.markdown.anchortext import build_anchor_text
 from glossator.markdown.matching import (
     _UNLIKE_A_SPACE,
+    OTHER_WHITESPACE,
+    QUOTES,
     MatchText,
     find_all,
     followed_by,
     normalize_query,
+    plain_quotes,
     preceded_by,
 )
 from glossator.models import Note
@@ -163,6 +167,24 @@ def test_match_text_keys_the_whitespace_runs_that_are_not_one_space(text: str) -
     runs = [m.span() for m in _UNLIKE_A_SPACE.finditer(text)]
     assert runs == [m.span() for m in re.finditer(r"\s{2,}|[^\S ]", text)]
     assert MatchText.of(text).key == re.sub(r"\s{2,}|[^\S ]", " ", text)
+
+
+def test_the_other_whitespace_is_every_character_but_the_space_that_s_matches() -> None:
+    found = [chr(c) for c in range(sys.maxunicode + 1)
+             if chr(c) != " " and re.fullmatch(r"\s", chr(c))]
+    assert OTHER_WHITESPACE == "".join(found)
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(" \t\n\x1f\x85\u00a0\u2003\u3000a'\"\u2018\u2019\u201a\u201b\u2032"
+                               "\u201c\u201d\u201e\u201f\u2033"), max_size=16))
+def test_a_text_is_keyed_as_a_text_with_runs_is(text: str) -> None:
+    """The text without whitespace runs keyed at once, and quotation marks made plain by
+    replacement, give what the runs' general path and ``str.translate`` give."""
+    assert vars(MatchText.of(text)) == vars(MatchText.with_runs(text))
+    with_runs = vars(MatchText.with_runs(text))
+    assert with_runs["key"] == re.sub(r"\s{2,}|[^\S ]", " ", text).translate(QUOTES)
+    assert plain_quotes(text) == text.translate(QUOTES)
 
 
 def test_match_text_without_whitespace_is_the_identity() -> None:
