@@ -49,11 +49,11 @@ Observed with citeproc-py 0.11.1."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import citeproc.string
 from citeproc import model, source
-from citeproc.string import SEAM_PUNCTUATION, MixedString, String, _strip_first_char
+from citeproc.string import SEAM_PUNCTUATION, MixedString, String, _strip_first_char, join
 
 _ORIGINALS: dict[tuple[type, str], Callable] = {}
 _XPATH_CACHE: dict[tuple[Any, str], list[Any]] = {}
@@ -137,66 +137,6 @@ def _normalize_seam(left: Any, other: Any) -> Any:
     if last == first and (first == " " or first in SEAM_PUNCTUATION):
         return _strip_first_char(other)
     return other
-
-
-def _seam_after(last: str, other: Any) -> Any:
-    """:func:`_normalize_seam` where the left string's last character is known."""
-    first = _first_char(other)
-    if last and first and last == first and (first == " " or first in SEAM_PUNCTUATION):
-        return _strip_first_char(other)
-    return other
-
-
-def _join(items: Iterable[Any], delimiter: str = "") -> Any:
-    """``citeproc.string.join``, without making the output again at each ``+``.
-
-    citeproc-py joins with ``output = output + seam(output, piece)``, a delimiter then an
-    item: a ``String`` plus a piece is a new ``MixedString`` that normalises the seam again,
-    a ``MixedString`` plus a piece a new list of all the segments so far, and a ``str`` plus
-    a piece follows Python's rules for its subclasses (``"a" + String("b")`` is
-    ``String.__radd__``'s). Here the segments are gathered in one list, with the last
-    character of their text, once the output is a ``MixedString``; each piece gets the same
-    seams, in the same order, and the same result is made once at the end. Items that are
-    neither text nor mixed strings are joined by citeproc-py's ``join``."""
-    items = list(items)
-    if len(items) < 2:  # most joins: the one item as it is, or an empty String
-        return items[0] if items else String("")
-    for item in items:
-        if not isinstance(item, (str, MixedString)):
-            return _ORIGINALS[(citeproc.string, "join")](items, delimiter)
-    output = items[0]
-    segments: list[Any] | None = list(output) if isinstance(output, MixedString) else None
-    last = _last_char(output) if segments is not None else ""
-    for item in items[1:]:
-        for piece in (delimiter, item):
-            if segments is None:  # output + seam(output, piece), with ``str``'s rules
-                piece = _normalize_seam(output, piece)
-                if isinstance(output, String):  # String.__add__
-                    if piece == "":
-                        continue
-                elif isinstance(piece, (String, MixedString)):  # the piece's __radd__
-                    if output == "":
-                        output = piece
-                        if isinstance(piece, MixedString):
-                            segments, last = list(piece), _last_char(piece)
-                        continue
-                else:  # two plain strings: one plain string
-                    output = output + piece
-                    continue
-                segments, last = [output], _last_char(output)
-            else:  # the join's seam
-                piece = _seam_after(last, piece)
-                if piece == "":
-                    continue
-            piece = _seam_after(last, piece)  # MixedString.__add__'s seam
-            if piece == "" or piece == []:
-                continue
-            if isinstance(piece, list):
-                segments.extend(piece)
-            else:
-                segments.append(piece)
-            last = _last_char(piece) or last
-    return output if segments is None else MixedString(segments)
 
 
 # --- cs:choose: the branch taken, by the item values its conditions read ------------------------
@@ -383,7 +323,7 @@ def _render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -
         except model.VariableError:
             pass
     if output:
-        return _join(output, delimiter)
+        return join(output, delimiter)
     return None
 
 
@@ -661,10 +601,9 @@ def apply() -> None:
     item = source.CitationItem
     _ORIGINALS[(item, "reference")] = vars(item)["reference"]
     item.reference = _reference
-    for module in (citeproc.string, model):  # (model imported its own names for them)
-        for name, replacement in (("normalize_seam", _normalize_seam), ("join", _join)):
-            _ORIGINALS[(module, name)] = vars(module)[name]
-            setattr(module, name, replacement)
+    for module in (citeproc.string, model):  # (model imported its own name for it)
+        _ORIGINALS[(module, "normalize_seam")] = vars(module)["normalize_seam"]
+        module.normalize_seam = _normalize_seam
     for cls, name, replacement in ((model.Choose, "render", _choose_render),
                                    (base, "get_root", _get_root),
                                    (model.SomewhatObjectifiedElement, "__getattr__", _child),
